@@ -1,0 +1,144 @@
+package dev.pacha.cli;
+
+import dev.pacha.PachaException;
+import dev.pacha.config.ConfigLoader;
+import dev.pacha.config.NoConfigException;
+import dev.pacha.config.PachaConfig;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Builds the command line, installs the error handlers and runs it. */
+public final class Cli {
+  private Cli() {}
+
+  /**
+   * What a run sees of the outside world; tests pass their own.
+   *
+   * @param env environment variables
+   * @param out standard output
+   * @param err standard error
+   * @param in standard input
+   * @param terminal whether a person is at a terminal (prompts are allowed)
+   */
+  public record Context(
+      Map<String, String> env, PrintWriter out, PrintWriter err, InputStream in, boolean terminal) {
+
+    public static Context system() {
+      return new Context(
+          System.getenv(),
+          new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+          new PrintWriter(System.err, true, StandardCharsets.UTF_8),
+          System.in,
+          System.console() != null);
+    }
+
+    public Path home() {
+      String h = env.get("HOME");
+      return Path.of(h != null && !h.isBlank() ? h : System.getProperty("user.home"));
+    }
+
+    BufferedReader reader() {
+      return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+    }
+  }
+
+  /** Runs one command line and returns its exit code. */
+  public static int execute(String[] args, Context context) {
+    CommandLine cl = new CommandLine(new PachaCommand(context));
+    cl.setOut(context.out());
+    cl.setErr(context.err());
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setExecutionExceptionHandler(Cli::onError);
+    cl.setParameterExceptionHandler(Cli::onBadArguments);
+    int code = cl.execute(args);
+    context.out().flush();
+    context.err().flush();
+    return code;
+  }
+
+  private static int onBadArguments(CommandLine.ParameterException e, String[] args) {
+    CommandLine cl = e.getCommandLine();
+    PrintWriter err = cl.getErr();
+    String name = cl.getCommandSpec().qualifiedName();
+    err.println("pacha: " + e.getMessage() + " (see: " + name + " --help)");
+    if (root(cl.getCommandSpec()).global.stacktrace) {
+      e.printStackTrace(err);
+    }
+    return ExitCodes.USAGE;
+  }
+
+  private static int onError(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+    PrintWriter err = cl.getErr();
+    boolean trace = root(cl.getCommandSpec()).global.stacktrace;
+    if (e instanceof NoConfigException none) {
+      printNoConfigBox(err, none);
+      return ExitCodes.USAGE;
+    }
+    if (e instanceof PachaException p) {
+      err.println("pacha: " + p.getMessage());
+      if (trace) {
+        p.printStackTrace(err);
+      }
+      return ExitCodes.of(p.kind());
+    }
+    err.println(
+        "pacha: unexpected error: "
+            + e.getClass().getSimpleName()
+            + ": "
+            + e.getMessage()
+            + " (rerun with --stacktrace and report it)");
+    if (trace) {
+      e.printStackTrace(err);
+    }
+    return ExitCodes.FAILED;
+  }
+
+  /** The original's boxed warning, shown when no config is set up. */
+  static void printNoConfigBox(PrintWriter err, NoConfigException e) {
+    String[] lines = {
+      "pacha could not find a configuration file.",
+      "",
+      "Point it at one with:",
+      "    pacha --add-config /path/to/config",
+      "or for a single run: --config FILE or PACHA_CONFIG=FILE.",
+      "Looked at: " + e.searched(),
+    };
+    int width = 0;
+    for (String l : lines) {
+      width = Math.max(width, l.length());
+    }
+    String bar = "+" + "-".repeat(width + 4) + "+";
+    err.println(bar);
+    for (String l : lines) {
+      err.println("|  " + l + " ".repeat(width - l.length()) + "  |");
+    }
+    err.println(bar);
+  }
+
+  static PachaCommand root(CommandSpec spec) {
+    return (PachaCommand) spec.root().userObject();
+  }
+
+  /** The config for this run, found as the README says. */
+  static PachaConfig config(CommandSpec spec) {
+    PachaCommand root = root(spec);
+    PachaConfig config =
+        ConfigLoader.load(Optional.ofNullable(root.global.config), root.context.env());
+    for (String w : config.warnings()) {
+      root.context.err().println("pacha: warning: " + w);
+    }
+    return config;
+  }
+
+  static Context context(CommandSpec spec) {
+    return root(spec).context;
+  }
+}

@@ -1,0 +1,197 @@
+package dev.pacha.cli;
+
+import dev.pacha.config.ConfigLoader;
+import dev.pacha.config.PachaConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The root command. Takes the original Pacha's flags (pacha --rebuild bar) as well as subcommands
+ * (pacha rebuild bar); both mean the same.
+ */
+@Command(
+    name = "pacha",
+    mixinStandardHelpOptions = true,
+    versionProvider = PachaCommand.Version.class,
+    description = {
+      "Hosts push their configuration files, with owner, group and mode, to a master;",
+      "a dead host's replacement rebuilds itself from them.",
+      "",
+      "Exit codes: 0 ok, 1 failed, 2 usage or config error, 3 master unreachable or refused,",
+      "4 integrity failure, 5 a hook failed, 6 another pacha run holds the lock."
+    },
+    subcommands = {
+      RebuildCommand.class,
+      WatchCommand.class,
+      PushCommand.class,
+      StatusCommand.class,
+      LogCommand.class,
+      VerifyCommand.class,
+      HostsCommand.class,
+      HostCommand.class,
+      RestoreDbCommand.class,
+    })
+public final class PachaCommand implements Callable<Integer> {
+  final Cli.Context context;
+
+  @Spec CommandSpec spec;
+
+  @Mixin GlobalOptions global = new GlobalOptions();
+
+  @Option(
+      names = "--rebuild",
+      paramLabel = "HOST",
+      description = "Rebuild HOST on this machine (= pacha rebuild HOST).")
+  String rebuild;
+
+  @Mixin RebuildOptions rebuildOptions;
+
+  @Option(
+      names = "--watch",
+      paramLabel = "PATH",
+      arity = "0..1",
+      fallbackValue = ".",
+      description = "Track a directory (default: the current one) and push it (= pacha watch).")
+  Path watch;
+
+  @Option(
+      names = "--watch-single",
+      paramLabel = "FILE",
+      description = "Track one file and push it (= pacha watch --single FILE).")
+  Path watchSingle;
+
+  @Option(
+      names = "--add-host",
+      paramLabel = "NAME",
+      description =
+          "On the master: create NAME's directory with pacha_pre/ and pacha_post/ (= pacha host add).")
+  String addHost;
+
+  @Option(
+      names = "--add-config",
+      paramLabel = "PATH",
+      description = "Check a config file and use it from now on.")
+  Path addConfig;
+
+  @Option(
+      names = "--config-values",
+      description = "Print every config key with the value in effect.")
+  boolean configValues;
+
+  @Option(
+      names = "--restore-db",
+      paramLabel = "HOST",
+      description =
+          "Bring back HOST's tracking state from its latest snapshot (= pacha restore-db).")
+  String restoreDb;
+
+  public PachaCommand(Cli.Context context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() {
+    List<String> actions = new ArrayList<>();
+    if (rebuild != null) {
+      actions.add("--rebuild");
+    }
+    if (watch != null) {
+      actions.add("--watch");
+    }
+    if (watchSingle != null) {
+      actions.add("--watch-single");
+    }
+    if (addHost != null) {
+      actions.add("--add-host");
+    }
+    if (addConfig != null) {
+      actions.add("--add-config");
+    }
+    if (configValues) {
+      actions.add("--config-values");
+    }
+    if (restoreDb != null) {
+      actions.add("--restore-db");
+    }
+    if (actions.size() > 1) {
+      throw new ParameterException(
+          spec.commandLine(), "choose one of " + String.join(", ", actions));
+    }
+    if (actions.isEmpty()) {
+      spec.commandLine().usage(context.err());
+      return ExitCodes.USAGE;
+    }
+    if (rebuild == null && rebuildOptions.touched()) {
+      throw new ParameterException(spec.commandLine(), "rebuild options need --rebuild HOST");
+    }
+    return switch (actions.get(0)) {
+      case "--rebuild" -> Rebuilds.run(spec, rebuild, rebuildOptions);
+      case "--watch" -> Pushes.watch(spec, watch, false, rebuildOptions.targetRoot, false);
+      case "--watch-single" ->
+          Pushes.watch(spec, watchSingle, true, rebuildOptions.targetRoot, false);
+      case "--add-host" -> HostCommand.addHost(spec, addHost);
+      case "--add-config" -> addConfig();
+      case "--config-values" -> configValues();
+      default -> RestoreDbCommand.run(spec, restoreDb, rebuildOptions.targetRoot);
+    };
+  }
+
+  private int addConfig() {
+    PachaConfig c = ConfigLoader.remember(addConfig, context.env());
+    context.out().println("Config added: " + c.source() + " (pacha uses it from now on)");
+    for (String w : c.warnings()) {
+      context.err().println("pacha: warning: " + w);
+    }
+    return ExitCodes.OK;
+  }
+
+  private int configValues() {
+    PachaConfig c = Cli.config(spec);
+    PrintWriter out = context.out();
+    out.println("# from " + c.source());
+    out.println("pacha.frequency = " + c.frequency());
+    out.println("pacha.master = " + (c.master() ? "True" : "False"));
+    out.println("pacha.host = " + c.masterHost());
+    out.println("pacha.ssh.port = " + c.sshPort());
+    out.println("pacha.ssh.user = " + c.sshUser());
+    out.println("pacha.hosts.path = " + c.hostsPath());
+    out.println("pacha.log.enable = " + (c.log().enable() ? "True" : "False"));
+    out.println("pacha.log.path = " + c.log().path());
+    out.println("pacha.log.level = " + c.log().level());
+    out.println("pacha.log.format = " + c.log().format());
+    out.println("pacha.log.datefmt = " + c.log().dateFormat());
+    out.println("pacha.hostname = " + c.hostname().orElse("(system hostname)"));
+    out.println(
+        "pacha.ssh.identity = "
+            + c.sshIdentity().map(Path::toString).orElse("~/.ssh/id_ed25519, then ~/.ssh/id_rsa"));
+    out.println("pacha.ssh.known_hosts = " + c.knownHosts());
+    out.println("pacha.ssh.host_key_checking = " + c.hostKeyChecking().configValue());
+    out.println(
+        "pacha.master.url = "
+            + c.masterLocation().map(m -> m.display()).orElse("(none: set pacha.host)"));
+    out.println("pacha.state.dir = " + c.stateDir());
+    out.println("pacha.rebuild.staging = " + c.stagingDir());
+    out.println("pacha.rebuild.backups = " + c.backupsDir());
+    out.println("pacha.rebuild.missing_owner = " + c.missingOwner().configValue());
+    out.println("pacha.hooks.timeout = " + c.hooksTimeout().toSeconds());
+    return ExitCodes.OK;
+  }
+
+  /** The version from the jar's manifest. */
+  static final class Version implements picocli.CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = PachaCommand.class.getPackage().getImplementationVersion();
+      return new String[] {"pacha " + (v == null ? "(development build)" : v)};
+    }
+  }
+}

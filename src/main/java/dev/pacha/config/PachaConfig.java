@@ -1,0 +1,67 @@
+package dev.pacha.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The parsed configuration, every key resolved to its value or default. Built only by {@link
+ * ConfigLoader}.
+ *
+ * @param source the file it was read from
+ * @param frequency seconds between pushes (pacha.frequency; under 10 falls back to 60)
+ * @param master whether this machine is a master (pacha.master)
+ * @param masterHost pacha.host, possibly empty
+ * @param sshPort pacha.ssh.port
+ * @param sshUser pacha.ssh.user, possibly empty (then the current user)
+ * @param hostsPath pacha.hosts.path
+ * @param hostname pacha.hostname when set
+ * @param sshIdentity pacha.ssh.identity when set (else ~/.ssh/id_ed25519, then id_rsa)
+ * @param knownHosts pacha.ssh.known_hosts
+ * @param hostKeyChecking pacha.ssh.host_key_checking
+ * @param masterLocation pacha.master.url, or built from the seed keys; empty when neither names a
+ *     master
+ * @param stateDir pacha.state.dir
+ * @param stagingDir pacha.rebuild.staging
+ * @param backupsDir pacha.rebuild.backups
+ * @param missingOwner pacha.rebuild.missing_owner
+ * @param hooksTimeout pacha.hooks.timeout
+ * @param log the pacha.log.* keys
+ * @param warnings things worth telling the operator that do not stop the run
+ */
+public record PachaConfig(
+    Path source,
+    int frequency,
+    boolean master,
+    String masterHost,
+    int sshPort,
+    String sshUser,
+    String hostsPath,
+    Optional<String> hostname,
+    Optional<Path> sshIdentity,
+    Path knownHosts,
+    HostKeyChecking hostKeyChecking,
+    Optional<MasterLocation> masterLocation,
+    Path stateDir,
+    Path stagingDir,
+    Path backupsDir,
+    MissingOwner missingOwner,
+    Duration hooksTimeout,
+    LogSettings log,
+    List<String> warnings) {
+
+  /** pacha.log.*: kept with the original's meaning; used by the push daemon. */
+  public record LogSettings(
+      boolean enable, Path path, String level, String format, String dateFormat) {}
+
+  /** The master, or a config error telling the operator which key to set. */
+  public MasterLocation requireMaster() {
+    return masterLocation.orElseThrow(
+        () ->
+            new ConfigException(
+                "pacha.host is empty in "
+                    + source
+                    + ": set pacha.host to the master's name or address (or pacha.master.url)"));
+  }
+}

@@ -1,0 +1,260 @@
+package dev.pacha.daemon;
+
+import dev.pacha.PachaException;
+import dev.pacha.Reporter;
+import dev.pacha.config.PachaConfig;
+import dev.pacha.json.Json;
+import dev.pacha.store.HostNames;
+import dev.pacha.store.Manifest;
+import dev.pacha.store.MasterStore;
+import dev.pacha.store.SnapshotWriter;
+import dev.pacha.store.Stores;
+import dev.pacha.track.Entry;
+import dev.pacha.track.HostPaths;
+import dev.pacha.track.Scanner;
+import dev.pacha.track.StateDir;
+import dev.pacha.track.TrackedState;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Tracking paths and pushing them to the master: --watch, --watch-single, push, status. */
+public final class PushService {
+  private final PachaConfig config;
+  private final Path home;
+  private final Reporter reporter;
+  private final StateDir state;
+
+  public PushService(PachaConfig config, Path home, Reporter reporter) {
+    this.config = config;
+    this.home = home;
+    this.reporter = reporter;
+    this.state = new StateDir(config.stateDir());
+  }
+
+  /**
+   * The name this host pushes as: pacha.hostname, else the name a rebuild set, else the system's.
+   */
+  public String hostName() {
+    return hostName(config, state.tracked());
+  }
+
+  static String hostName(PachaConfig config, TrackedState tracked) {
+    if (config.hostname().isPresent()) {
+      return config.hostname().get();
+    }
+    if (tracked.host() != null) {
+      return tracked.host();
+    }
+    String name = systemHostname();
+    if (!HostNames.isValid(name)) {
+      throw PachaException.usage(
+          "the system hostname '"
+              + name
+              + "' cannot name a host on the master; set"
+              + " pacha.hostname in "
+              + config.source());
+    }
+    return name;
+  }
+
+  static String systemHostname() {
+    try {
+      String s =
+          Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.UTF_8).trim();
+      if (!s.isEmpty()) {
+        return s;
+      }
+    } catch (IOException e) {
+      // Not Linux; ask the resolver.
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "localhost";
+    }
+  }
+
+  /**
+   * Starts tracking a path (a directory, or with {@code single} one file) and pushes at once.
+   *
+   * @param targetRoot where recorded paths lie on disk; "/" on a real host
+   */
+  public SnapshotWriter.PushResult watch(Path path, boolean single, Path targetRoot) {
+    Path absolute = path.toAbsolutePath().normalize();
+    Path root = targetRoot.toAbsolutePath().normalize();
+    if (!absolute.startsWith(root)) {
+      throw PachaException.usage(absolute + " is not under the target root " + root);
+    }
+    if (!Files.exists(absolute, LinkOption.NOFOLLOW_LINKS)) {
+      throw PachaException.usage(absolute + " does not exist; give an existing path to track");
+    }
+    boolean isDir = Files.isDirectory(absolute, LinkOption.NOFOLLOW_LINKS);
+    if (single && isDir) {
+      throw PachaException.usage(absolute + " is a directory; track it with --watch");
+    }
+    if (!single && !isDir) {
+      if (Files.isSymbolicLink(absolute) && Files.isDirectory(absolute)) {
+        throw PachaException.usage(
+            absolute
+                + " is a symlink to a directory; watch the directory itself ("
+                + resolved(absolute)
+                + ")");
+      }
+      throw PachaException.usage(
+          absolute + " is not a directory; track a file with --watch-single");
+    }
+    String recorded = HostPaths.recorded(root, absolute);
+    if (recorded.equals("/")) {
+      throw PachaException.usage(
+          "pacha does not track / as a whole; watch the directories that matter");
+    }
+    try (StateDir.Lock lock = state.lock("watch")) {
+      TrackedState tracked = state.tracked();
+      String currentRoot = tracked.targetRoot() == null ? "/" : tracked.targetRoot();
+      if (!tracked.roots().isEmpty() && !Path.of(currentRoot).equals(root)) {
+        throw PachaException.usage(
+            "this state dir tracks paths under target root " + currentRoot + ", not " + root);
+      }
+      List<String> roots = new ArrayList<>(tracked.roots());
+      for (String r : roots) {
+        if (r.equals(recorded)) {
+          reporter.step(recorded + " is already tracked");
+          return pushLocked(tracked);
+        }
+        if (HostPaths.isWithin(recorded, r) || HostPaths.isWithin(r, recorded)) {
+          throw PachaException.usage(
+              recorded + " overlaps the tracked path " + r + "; track one or the other");
+        }
+      }
+      roots.add(recorded);
+      TrackedState next = new TrackedState(tracked.host(), root.toString(), roots);
+      state.saveTracked(next);
+      reporter.step("Tracking " + recorded);
+      return pushLocked(next);
+    }
+  }
+
+  private static String resolved(Path p) {
+    try {
+      return p.toRealPath().toString();
+    } catch (IOException e) {
+      return "its target";
+    }
+  }
+
+  /** Pushes the tracked paths now. */
+  public SnapshotWriter.PushResult push() {
+    try (StateDir.Lock lock = state.lock("push")) {
+      return pushLocked(state.tracked());
+    }
+  }
+
+  private SnapshotWriter.PushResult pushLocked(TrackedState tracked) {
+    if (tracked.roots().isEmpty()) {
+      throw PachaException.usage("nothing is tracked yet; start with: pacha --watch /path/to/dir");
+    }
+    String host = hostName(config, tracked);
+    Path targetRoot = Path.of(tracked.targetRoot() == null ? "/" : tracked.targetRoot());
+    Scanner.Result scan = new Scanner(targetRoot).scan(tracked.roots());
+    for (String s : scan.skipped()) {
+      reporter.warn("skipped " + s);
+    }
+    try (MasterStore master = Stores.open(config, home)) {
+      reporter.step(
+          "Pushing " + scan.entries().size() + " entries as " + host + " to " + master.describe());
+      SnapshotWriter writer = new SnapshotWriter(master.host(host), reporter);
+      SnapshotWriter.PushResult result = writer.push(targetRoot, tracked.roots(), scan);
+      if (writer.lastManifest() != null) {
+        state.write(state.lastPush(), Json.bytes(writer.lastManifest()));
+      }
+      return result;
+    }
+  }
+
+  /** What changed since the last push, per path. */
+  public record Status(
+      String host,
+      List<String> roots,
+      String lastPush,
+      String lastPushAt,
+      List<String> added,
+      List<String> removed,
+      List<String> modified,
+      List<String> skipped) {
+    public boolean clean() {
+      return added.isEmpty() && removed.isEmpty() && modified.isEmpty();
+    }
+  }
+
+  /** Scans the tracked paths and compares them with the last push (no master needed). */
+  public Status status() {
+    TrackedState tracked = state.tracked();
+    String host = hostName(config, tracked);
+    Path targetRoot = Path.of(tracked.targetRoot() == null ? "/" : tracked.targetRoot());
+    Scanner.Result scan = new Scanner(targetRoot).scan(tracked.roots());
+    Optional<Manifest> last = Optional.empty();
+    if (Files.exists(state.lastPush())) {
+      try {
+        last = Optional.of(Json.read(Files.readAllBytes(state.lastPush()), Manifest.class));
+      } catch (IOException | RuntimeException e) {
+        reporter.warn("cannot read " + state.lastPush() + "; treating every entry as new");
+      }
+    }
+    Map<String, Entry> before = new HashMap<>();
+    last.ifPresent(m -> m.entries().forEach(e -> before.put(e.path(), e)));
+    List<String> added = new ArrayList<>();
+    List<String> modified = new ArrayList<>();
+    for (Entry e : scan.entries()) {
+      Entry b = before.remove(e.path());
+      if (b == null) {
+        added.add(e.path());
+      } else if (!b.equals(e)) {
+        modified.add(e.path() + " (" + differences(b, e) + ")");
+      }
+    }
+    List<String> removed = new ArrayList<>(before.keySet());
+    removed.sort(HostPaths.TREE_ORDER);
+    return new Status(
+        host,
+        tracked.roots(),
+        last.map(Manifest::id).orElse(null),
+        last.map(Manifest::created).orElse(null),
+        added,
+        removed,
+        modified,
+        scan.skipped());
+  }
+
+  private static String differences(Entry a, Entry b) {
+    List<String> d = new ArrayList<>();
+    if (!a.type().equals(b.type())) {
+      d.add("type");
+    }
+    if (a.sha256() != null && !a.sha256().equals(b.sha256())
+        || a.target() != null && !a.target().equals(b.target())) {
+      d.add("content");
+    }
+    if (!a.mode().equals(b.mode())) {
+      d.add("mode " + a.mode() + " -> " + b.mode());
+    }
+    if (!a.owner().equals(b.owner())
+        || !a.group().equals(b.group())
+        || a.uid() != b.uid()
+        || a.gid() != b.gid()) {
+      d.add("owner");
+    }
+    if (!a.mtime().equals(b.mtime())) {
+      d.add("mtime");
+    }
+    return String.join(", ", d);
+  }
+}

@@ -1,0 +1,556 @@
+package dev.pacha.rebuild;
+
+import dev.pacha.PachaException;
+import dev.pacha.Reporter;
+import dev.pacha.config.PachaConfig;
+import dev.pacha.hooks.HookResult;
+import dev.pacha.hooks.HookRunner;
+import dev.pacha.json.Json;
+import dev.pacha.store.HostStore;
+import dev.pacha.store.Manifest;
+import dev.pacha.store.MasterStore;
+import dev.pacha.store.Stores;
+import dev.pacha.store.Verifier;
+import dev.pacha.track.Entry;
+import dev.pacha.track.HostPaths;
+import dev.pacha.track.StateDir;
+import dev.pacha.track.TrackedState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A rebuild, as the seed describes and safer: pull the snapshot into a private staging dir and
+ * verify every hash, run pre-hooks, put every tracked root back (what stood there goes to the
+ * backups dir), restore owner/group/mode/mtime, run post-hooks, write a JSON report.
+ */
+public final class RebuildService {
+  private static final DateTimeFormatter RUN_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  private final PachaConfig config;
+  private final Path home;
+  private final Reporter reporter;
+  private final StateDir state;
+
+  public RebuildService(PachaConfig config, Path home, Reporter reporter) {
+    this.config = config;
+    this.home = home;
+    this.reporter = reporter;
+    this.state = new StateDir(config.stateDir());
+  }
+
+  /**
+   * Runs a rebuild (or, with dryRun, only plans it).
+   *
+   * @throws RebuildFailedException when it started and failed (the report is written)
+   */
+  public RebuildReport rebuild(RebuildRequest request) {
+    try (StateDir.Lock lock = state.lock("rebuild " + request.host());
+        MasterStore master = Stores.open(config, home)) {
+      return new Run(request, master).execute();
+    }
+  }
+
+  /** Brings back the host's tracking state from its latest snapshot (--restore-db). */
+  public TrackedState restoreDb(String host, Path targetRoot) {
+    try (StateDir.Lock lock = state.lock("restore-db " + host);
+        MasterStore master = Stores.open(config, home)) {
+      HostStore hs = master.host(host);
+      Manifest m = hs.manifest(hs.resolve(Optional.empty()));
+      TrackedState next = new TrackedState(host, targetRoot.toString(), m.roots());
+      state.saveTracked(next);
+      state.write(state.lastPush(), Json.bytes(m));
+      return next;
+    }
+  }
+
+  /** One rebuild run, with the state its report is made from. */
+  private final class Run {
+    final RebuildRequest req;
+    final MasterStore master;
+    final HostStore store;
+    final String run;
+    final Instant started = Instant.now();
+    final long t0 = System.nanoTime();
+    final List<RebuildReport.Placed> placed = new ArrayList<>();
+    final List<HookResult> hooks = new ArrayList<>();
+    final List<String> hooksPlanned = new ArrayList<>();
+    final List<RebuildReport.Skipped> skipped = new ArrayList<>();
+    List<RebuildReport.BackedUp> backedUp = new ArrayList<>();
+    long fetchMs;
+    long preMs;
+    long placeMs;
+    long postMs;
+    String snapshot;
+    Path staging;
+
+    Run(RebuildRequest req, MasterStore master) {
+      this.req = req;
+      this.master = master;
+      this.store = master.host(req.host());
+      byte[] r = new byte[3];
+      ThreadLocalRandom.current().nextBytes(r);
+      this.run = RUN_TIME.format(started) + "-" + java.util.HexFormat.of().formatHex(r);
+    }
+
+    RebuildReport execute() {
+      snapshot = store.resolve(req.snapshot());
+      Manifest m = store.manifest(snapshot);
+      List<String> roots = selectRoots(m);
+      Map<String, List<Entry>> byRoot = new LinkedHashMap<>();
+      for (String root : roots) {
+        List<Entry> list = new ArrayList<>();
+        for (Entry e : m.entries()) {
+          if (HostPaths.isWithin(e.path(), root)) {
+            list.add(e);
+          }
+        }
+        byRoot.put(root, list);
+      }
+      Path targetRoot = req.targetRoot().toAbsolutePath().normalize();
+      Placer placer =
+          new Placer(
+              targetRoot, null, config.backupsDir().resolve(run), run, config.missingOwner());
+      List<Entry> selected = byRoot.values().stream().flatMap(List::stream).toList();
+      Set<String> missing = placer.missingOwners(selected);
+      if (!missing.isEmpty()) {
+        String list = String.join(", ", missing);
+        switch (config.missingOwner()) {
+          case FAIL ->
+              throw fail(
+                  PachaException.Kind.FAILED,
+                  "these owners do not exist on this host: "
+                      + list
+                      + " (pacha.rebuild.missing_owner"
+                      + " = fail); create them, or use skip or numeric");
+          case NUMERIC ->
+              reporter.warn("not on this host: " + list + "; using the recorded numeric ids");
+          case SKIP ->
+              reporter.warn("not on this host: " + list + "; their files keep the current owner");
+        }
+      }
+      for (String root : roots) {
+        try {
+          placer.target(root);
+        } catch (IOException e) {
+          throw fail(
+              PachaException.Kind.FAILED,
+              "cannot check where " + root + " goes: " + e.getMessage());
+        }
+      }
+      if (req.full()) {
+        hooksPlanned.addAll(prefixed("pre", store.hooks(HostStore.PRE_HOOK_DIRS).keySet()));
+        hooksPlanned.addAll(prefixed("post", store.hooks(HostStore.POST_HOOK_DIRS).keySet()));
+      }
+      if (req.dryRun()) {
+        return plan(m, byRoot, targetRoot);
+      }
+
+      // 2. Pull into a fresh private staging dir; verify every hash before anything is placed.
+      long t = System.nanoTime();
+      staging = newStaging();
+      Path objects = staging.resolve("objects");
+      try {
+        Files.createDirectory(objects);
+        Files.write(staging.resolve("manifest.json"), Json.bytes(m));
+      } catch (IOException e) {
+        throw fail(
+            PachaException.Kind.FAILED,
+            "cannot write to staging dir " + staging + ": " + e.getMessage());
+      }
+      Manifest selectedManifest =
+          new Manifest(m.format(), m.id(), m.host(), m.created(), roots, m.packs(), selected);
+      reporter.step(
+          "Fetching "
+              + selectedManifest.fileCount()
+              + " files of "
+              + req.host()
+              + " (snapshot "
+              + snapshot
+              + ") from "
+              + master.describe());
+      Map<String, String> names = new LinkedHashMap<>();
+      for (Entry e : selected) {
+        if (e.isFile()) {
+          names.putIfAbsent(e.sha256(), e.path());
+        }
+      }
+      Map<String, String> bad =
+          store.fetch(
+              selectedManifest,
+              (sha, in, length) -> stage(objects.resolve(sha), in, names.get(sha), length));
+      fetchMs = ms(t);
+      if (!bad.isEmpty()) {
+        List<String> lines = Verifier.describe(selectedManifest, bad);
+        skipped.addAll(
+            lines.stream()
+                .map(
+                    l ->
+                        new RebuildReport.Skipped(
+                            l.substring(0, l.indexOf(": ")), l.substring(l.indexOf(": ") + 2)))
+                .toList());
+        throw fail(
+            PachaException.Kind.INTEGRITY,
+            "snapshot "
+                + snapshot
+                + " of "
+                + req.host()
+                + " is damaged on the master, nothing was"
+                + " placed: "
+                + Verifier.summarize(lines));
+      }
+      syncStaging();
+
+      // 3. Pre-hooks (full rebuild only): a failure stops here, nothing placed.
+      Map<String, String> env = hookEnv(targetRoot);
+      if (req.full()) {
+        t = System.nanoTime();
+        List<HookResult> pre = runHooks("pre", HostStore.PRE_HOOK_DIRS, env, true);
+        preMs = ms(t);
+        for (HookResult h : pre) {
+          if (!h.ok()) {
+            throw fail(
+                PachaException.Kind.HOOK,
+                "pre-hook "
+                    + h.name()
+                    + (h.timedOut() ? " timed out" : " exited with " + h.exitCode())
+                    + "; nothing was placed");
+          }
+        }
+      }
+
+      // 4. Place every root: build beside the target, sync once, swap in.
+      t = System.nanoTime();
+      placer =
+          new Placer(
+              targetRoot, objects, config.backupsDir().resolve(run), run, config.missingOwner());
+      List<Placer.Prepared> prepared = new ArrayList<>();
+      try {
+        for (Map.Entry<String, List<Entry>> r : byRoot.entrySet()) {
+          if (r.getValue().isEmpty()) {
+            skipped.add(
+                new RebuildReport.Skipped(
+                    r.getKey(), "did not exist when the snapshot was taken; left as is"));
+            continue;
+          }
+          reporter.step("Placing " + r.getKey());
+          prepared.add(placer.prepare(r.getKey(), r.getValue()));
+        }
+        syncBuilt(prepared);
+      } catch (IOException | RuntimeException e) {
+        prepared.forEach(Placer::discard);
+        throw fail(
+            PachaException.Kind.FAILED,
+            "cannot build the restored tree, nothing was replaced: " + describe(e));
+      }
+      int swapped = 0;
+      try {
+        for (Placer.Prepared p : prepared) {
+          placer.swap(p);
+          swapped++;
+          placed.add(
+              new RebuildReport.Placed(
+                  p.root(), p.target().toString(), p.entries(), p.files(), p.bytes()));
+        }
+      } catch (IOException e) {
+        prepared.subList(swapped, prepared.size()).forEach(Placer::discard);
+        backedUp = placer.backedUp;
+        skipped.addAll(placer.skipped);
+        throw fail(
+            PachaException.Kind.FAILED,
+            "placed " + swapped + " of " + prepared.size() + " roots, then failed: " + describe(e));
+      }
+      backedUp = placer.backedUp;
+      skipped.addAll(placer.skipped);
+      placeMs = ms(t);
+
+      // The rebuilt host carries on pushing as the host it replaced.
+      if (req.full()) {
+        state.saveTracked(new TrackedState(req.host(), targetRoot.toString(), m.roots()));
+        state.write(state.lastPush(), Json.bytes(m));
+      }
+
+      // 5. Post-hooks: all run; failures are reported.
+      if (req.full()) {
+        t = System.nanoTime();
+        List<HookResult> post = runHooks("post", HostStore.POST_HOOK_DIRS, env, false);
+        postMs = ms(t);
+        List<String> failed = post.stream().filter(h -> !h.ok()).map(HookResult::name).toList();
+        if (!failed.isEmpty()) {
+          throw fail(
+              PachaException.Kind.HOOK,
+              "all files were placed, but post-hooks failed: " + String.join(", ", failed));
+        }
+      }
+      cleanStaging();
+      return report("ok", null);
+    }
+
+    private List<String> selectRoots(Manifest m) {
+      if (req.directory().isEmpty()) {
+        return m.roots();
+      }
+      String d = req.directory().get();
+      List<String> matches = new ArrayList<>();
+      for (String r : m.roots()) {
+        if (r.equals(d) || r.substring(r.lastIndexOf('/') + 1).equals(d)) {
+          matches.add(r);
+        }
+      }
+      if (matches.size() == 1) {
+        return matches;
+      }
+      if (matches.isEmpty()) {
+        throw PachaException.usage(
+            "--directory "
+                + d
+                + ": snapshot "
+                + m.id()
+                + " of "
+                + req.host()
+                + " tracks no such"
+                + " directory; it tracks "
+                + m.roots());
+      }
+      throw PachaException.usage(
+          "--directory " + d + " matches " + matches + "; give the full path");
+    }
+
+    private RebuildReport plan(Manifest m, Map<String, List<Entry>> byRoot, Path targetRoot) {
+      for (Map.Entry<String, List<Entry>> r : byRoot.entrySet()) {
+        Path target = HostPaths.onDisk(targetRoot, r.getKey());
+        long files = r.getValue().stream().filter(Entry::isFile).count();
+        long bytes = r.getValue().stream().mapToLong(Entry::size).sum();
+        placed.add(
+            new RebuildReport.Placed(
+                r.getKey(), target.toString(), r.getValue().size(), files, bytes));
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+          backedUp.add(
+              new RebuildReport.BackedUp(
+                  r.getKey(),
+                  HostPaths.onDisk(config.backupsDir().resolve(run), r.getKey()).toString()));
+        }
+      }
+      return report("dry-run", null);
+    }
+
+    private void stage(Path file, InputStream in, String name, long length) throws IOException {
+      long start = System.nanoTime();
+      byte[] buf = new byte[1 << 16];
+      long done = 0;
+      try (OutputStream out =
+          Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        int n;
+        while ((n = in.read(buf)) > 0) {
+          out.write(buf, 0, n);
+          done += n;
+          if (length > (4 << 20)) {
+            reporter.transfer(name, done, length, System.nanoTime() - start);
+          }
+        }
+      }
+      reporter.transfer(name, done, done, System.nanoTime() - start);
+    }
+
+    private Path newStaging() {
+      Path base = config.stagingDir();
+      try {
+        if (!Files.isDirectory(base)) {
+          Files.createDirectories(
+              base,
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        Path dir = base.resolve(run);
+        Files.createDirectory(
+            dir,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        return dir;
+      } catch (IOException e) {
+        throw fail(
+            PachaException.Kind.FAILED,
+            "cannot create the staging dir under "
+                + base
+                + ": "
+                + describe(e)
+                + "; set pacha.rebuild.staging");
+      }
+    }
+
+    /**
+     * One sync for the staged objects, so hooks see durable data and a crash loses nothing placed.
+     */
+    private void syncStaging() {
+      sync(List.of(staging));
+    }
+
+    private void syncBuilt(List<Placer.Prepared> prepared) throws IOException {
+      List<Path> dirs = new ArrayList<>();
+      for (Placer.Prepared p : prepared) {
+        dirs.add(
+            Files.isDirectory(p.built(), LinkOption.NOFOLLOW_LINKS)
+                ? p.built()
+                : p.built().getParent());
+      }
+      sync(dirs);
+    }
+
+    private List<HookResult> runHooks(
+        String phase, List<String> dirs, Map<String, String> env, boolean stop) {
+      Map<String, String> found = store.hooks(dirs);
+      if (found.isEmpty()) {
+        return List.of();
+      }
+      Path dir = staging.resolve("hooks").resolve(phase);
+      List<Path> scripts;
+      try {
+        Files.createDirectories(dir);
+        for (Map.Entry<String, String> h : found.entrySet()) {
+          if (h.getKey().startsWith(".")) {
+            continue;
+          }
+          Files.write(dir.resolve(h.getKey()), store.readHook(h.getValue()));
+        }
+        scripts = HookRunner.ordered(dir);
+      } catch (IOException e) {
+        throw fail(
+            PachaException.Kind.FAILED, "cannot stage the " + phase + "-hooks: " + describe(e));
+      }
+      HookRunner runner = new HookRunner(config.hooksTimeout(), env, staging, reporter);
+      List<HookResult> results = runner.run(phase, scripts, stop);
+      hooks.addAll(results);
+      return results;
+    }
+
+    private Map<String, String> hookEnv(Path targetRoot) {
+      Map<String, String> env = new LinkedHashMap<>();
+      env.put("PACHA_HOST", req.host());
+      env.put("PACHA_SNAPSHOT", snapshot);
+      env.put("PACHA_STAGING_DIR", staging.toString());
+      env.put("PACHA_TARGET_ROOT", targetRoot.toString());
+      env.put("PACHA_RUN", run);
+      return env;
+    }
+
+    private PachaException fail(PachaException.Kind kind, String message) {
+      RebuildReport r = report(kindName(kind), message);
+      if (staging != null && kind != PachaException.Kind.HOOK) {
+        cleanStaging();
+      }
+      return new RebuildFailedException(kind, message, r);
+    }
+
+    private void cleanStaging() {
+      if (staging != null) {
+        try {
+          Trees.delete(staging);
+        } catch (IOException e) {
+          reporter.warn("could not remove the staging dir " + staging + ": " + e.getMessage());
+        }
+      }
+    }
+
+    private RebuildReport report(String outcome, String error) {
+      Path file = state.reports().resolve("rebuild-" + run + ".json");
+      RebuildReport r =
+          new RebuildReport(
+              run,
+              req.host(),
+              snapshot,
+              master.describe(),
+              req.targetRoot().toAbsolutePath().normalize().toString(),
+              req.full(),
+              outcome,
+              error,
+              started.toString(),
+              ms(t0),
+              List.copyOf(placed),
+              List.copyOf(backedUp),
+              List.copyOf(skipped),
+              List.copyOf(hooksPlanned),
+              List.copyOf(hooks),
+              new RebuildReport.Timings(fetchMs, preMs, placeMs, postMs),
+              req.dryRun() ? null : file.toString());
+      if (!req.dryRun()) {
+        state.write(file, Json.bytes(r));
+      }
+      return r;
+    }
+  }
+
+  /** Syncs the file systems holding these directories in one call each (syncfs). */
+  static void sync(List<Path> dirs) {
+    Set<Path> seen = new HashSet<>();
+    for (Path d : dirs) {
+      if (!seen.add(d)) {
+        continue;
+      }
+      try {
+        Process p =
+            new ProcessBuilder("sync", "-f", d.toString()).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        if (p.waitFor() == 0) {
+          continue;
+        }
+      } catch (IOException e) {
+        // No sync(1): fall back to syncing every file below.
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      forceAll(d);
+    }
+  }
+
+  private static void forceAll(Path dir) {
+    try (var walk = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) walk::iterator) {
+        if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+          try (var ch = java.nio.channels.FileChannel.open(p, StandardOpenOption.WRITE)) {
+            ch.force(true);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw PachaException.failed("cannot sync " + dir + " to disk: " + e.getMessage(), e);
+    }
+  }
+
+  private static String kindName(PachaException.Kind kind) {
+    return kind.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static List<String> prefixed(String phase, Iterable<String> names) {
+    List<String> out = new ArrayList<>();
+    for (String n : names) {
+      if (!n.startsWith(".")) {
+        out.add(phase + "/" + n);
+      }
+    }
+    return out;
+  }
+
+  private static String describe(Exception e) {
+    String m = e.getMessage();
+    return m == null ? e.getClass().getSimpleName() : m;
+  }
+
+  private static long ms(long start) {
+    return (System.nanoTime() - start) / 1_000_000;
+  }
+}

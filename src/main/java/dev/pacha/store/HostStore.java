@@ -1,0 +1,436 @@
+package dev.pacha.store;
+
+import dev.pacha.PachaException;
+import dev.pacha.json.Json;
+import dev.pacha.track.Scanner;
+import dev.pacha.transport.Backend;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * One host's part of the master store, under {@code <hosts.path>/<host>/}:
+ *
+ * <pre>
+ *   pacha_pre/  pacha_post/        hook scripts, placed by the operator
+ *   snapshots/ID.json              one immutable manifest per push
+ *   packs/P.pack  packs/P.idx      file contents, stored once by sha256
+ *   latest                         the id of the newest complete snapshot, written last
+ * </pre>
+ *
+ * Every I/O failure talking to the master becomes exit code 3; data that does not match what was
+ * recorded becomes exit code 4.
+ */
+public final class HostStore {
+  static final String SNAPSHOTS = "snapshots";
+  static final String PACKS = "packs";
+  static final String LATEST = "latest";
+
+  /** Hook directories: the seed's spelling first, then the other spelling it also uses. */
+  public static final List<String> PRE_HOOK_DIRS = List.of("pacha_pre", "pre_pacha");
+
+  public static final List<String> POST_HOOK_DIRS = List.of("pacha_post", "post_pacha");
+
+  /** Gaps smaller than this between wanted objects are read through rather than re-opened. */
+  private static final long READ_THROUGH = 1 << 20;
+
+  private final Backend backend;
+  private final String host;
+  private final Path cacheDir;
+
+  HostStore(Backend backend, String host, Path cacheDir) {
+    this.backend = backend;
+    this.host = HostNames.check(host);
+    this.cacheDir = cacheDir;
+  }
+
+  public String host() {
+    return host;
+  }
+
+  Backend backend() {
+    return backend;
+  }
+
+  String path(String rel) {
+    return host + "/" + rel;
+  }
+
+  /** Whether the host has a directory on the master. */
+  public boolean exists() {
+    return io("look up host " + host, () -> backend.exists(host));
+  }
+
+  /** The id of the newest complete snapshot, if the host ever pushed. */
+  public Optional<String> latest() {
+    byte[] raw;
+    try {
+      raw = backend.readAll(path(LATEST));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw unreachable("read the latest pointer of " + host, e);
+    }
+    String id = new String(raw, StandardCharsets.UTF_8).trim();
+    if (!id.matches("[0-9A-Za-z._-]+")) {
+      throw PachaException.integrity(
+          "the latest pointer of " + host + " on the master is damaged ('" + abbreviate(id) + "')");
+    }
+    return Optional.of(id);
+  }
+
+  /** Snapshot ids, oldest first. */
+  public List<String> snapshotIds() {
+    List<String> ids = new ArrayList<>();
+    for (String name : io("list snapshots of " + host, () -> backend.list(path(SNAPSHOTS)))) {
+      if (name.endsWith(".json") && !name.startsWith(".")) {
+        ids.add(name.substring(0, name.length() - 5));
+      }
+    }
+    ids.sort(Comparator.naturalOrder());
+    return ids;
+  }
+
+  /**
+   * Resolves a snapshot id or a unique prefix of one; without one, the latest.
+   *
+   * @throws PachaException when there is no such snapshot (exit 1) or none at all
+   */
+  public String resolve(Optional<String> wanted) {
+    if (wanted.isEmpty()) {
+      return latest()
+          .orElseThrow(
+              () ->
+                  new PachaException(
+                      PachaException.Kind.FAILED,
+                      "host "
+                          + host
+                          + " has no snapshot on "
+                          + backend.describe()
+                          + "; push from it first (pacha push) or check the host name"));
+    }
+    String w = wanted.get();
+    List<String> matches = snapshotIds().stream().filter(id -> id.startsWith(w)).toList();
+    if (matches.contains(w)) {
+      return w;
+    }
+    if (matches.size() == 1) {
+      return matches.get(0);
+    }
+    if (matches.isEmpty()) {
+      throw new PachaException(
+          PachaException.Kind.FAILED,
+          "host " + host + " has no snapshot " + w + "; list them with: pacha log " + host);
+    }
+    throw PachaException.usage(
+        "snapshot '"
+            + w
+            + "' of "
+            + host
+            + " is ambiguous ("
+            + matches.size()
+            + " match); give more of the id");
+  }
+
+  /** Reads and checks a manifest; a damaged one is an integrity error (exit 4). */
+  public Manifest manifest(String id) {
+    byte[] raw;
+    try {
+      raw = backend.readAll(path(SNAPSHOTS + "/" + id + ".json"));
+    } catch (NoSuchFileException e) {
+      throw PachaException.integrity(
+          "snapshot " + id + " of " + host + " is named but its manifest is missing on the master");
+    } catch (IOException e) {
+      throw unreachable("read snapshot " + id + " of " + host, e);
+    }
+    Manifest m;
+    try {
+      m = Json.read(raw, Manifest.class);
+    } catch (Json.JsonException e) {
+      throw PachaException.integrity(
+          "the manifest of snapshot " + id + " of " + host + " is not valid: " + e.getMessage());
+    }
+    if (!id.equals(m.id())) {
+      throw PachaException.integrity(
+          "the manifest " + id + " of " + host + " says it is snapshot " + m.id());
+    }
+    ManifestCheck.check(m, host);
+    return m;
+  }
+
+  /** Every object stored for this host, from all pack indexes (cached locally). */
+  public Map<String, PackIndex.Slot> allObjects() {
+    List<String> packs = new ArrayList<>();
+    for (String name : io("list packs of " + host, () -> backend.list(path(PACKS)))) {
+      if (name.endsWith(".idx") && !name.startsWith(".")) {
+        packs.add(name.substring(0, name.length() - 4));
+      }
+    }
+    return index(packs, false);
+  }
+
+  /**
+   * Reads pack indexes. With {@code strict}, a missing or damaged index is an integrity error;
+   * otherwise it is passed over (its objects are simply uploaded again).
+   */
+  Map<String, PackIndex.Slot> index(Collection<String> packs, boolean strict) {
+    Map<String, PackIndex.Slot> all = new HashMap<>();
+    for (String pack : packs) {
+      try {
+        all.putAll(PackIndex.parse(pack, readIndex(pack)));
+      } catch (NoSuchFileException e) {
+        if (strict) {
+          throw PachaException.integrity("pack " + pack + " of " + host + " is missing its index");
+        }
+      } catch (IllegalArgumentException e) {
+        if (strict) {
+          throw PachaException.integrity(e.getMessage() + " (host " + host + ")");
+        }
+      } catch (IOException e) {
+        throw unreachable("read the index of pack " + pack, e);
+      }
+    }
+    return all;
+  }
+
+  private byte[] readIndex(String pack) throws IOException {
+    Path cached = cacheDir == null ? null : cacheDir.resolve(host).resolve(pack + ".idx");
+    if (cached != null && Files.isRegularFile(cached)) {
+      return Files.readAllBytes(cached);
+    }
+    byte[] raw = backend.readAll(path(PACKS + "/" + pack + ".idx"));
+    if (cached != null) {
+      // Indexes are immutable: cache them so a push need not read them all again.
+      PackIndex.parse(pack, raw);
+      try {
+        Files.createDirectories(cached.getParent());
+        Path tmp = cached.resolveSibling(cached.getFileName() + ".tmp");
+        Files.write(tmp, raw);
+        Files.move(tmp, cached, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException e) {
+        // The cache only saves time.
+      }
+    }
+    return raw;
+  }
+
+  /**
+   * Reads the content of every object the manifest's files need, checking each sha256.
+   *
+   * @return problems by sha256 (missing, truncated, hash mismatch); empty when all is well
+   */
+  public Map<String, String> fetch(Manifest m, ObjectSink sink) {
+    Map<String, PackIndex.Slot> slots = index(m.packs(), true);
+    Map<String, String> problems = new TreeMap<>();
+    Map<String, List<Map.Entry<String, PackIndex.Slot>>> byPack = new TreeMap<>();
+    Map<String, Long> wanted = new LinkedHashMap<>();
+    m.entries().stream()
+        .filter(e -> e.isFile())
+        .forEach(e -> wanted.putIfAbsent(e.sha256(), e.size()));
+    for (Map.Entry<String, Long> w : wanted.entrySet()) {
+      PackIndex.Slot slot = slots.get(w.getKey());
+      if (slot == null) {
+        problems.put(w.getKey(), "object is missing on the master");
+        continue;
+      }
+      if (slot.length() != w.getValue()) {
+        problems.put(
+            w.getKey(),
+            "object holds " + slot.length() + " bytes but the manifest says " + w.getValue());
+        continue;
+      }
+      byPack.computeIfAbsent(slot.pack(), k -> new ArrayList<>()).add(Map.entry(w.getKey(), slot));
+    }
+    for (Map.Entry<String, List<Map.Entry<String, PackIndex.Slot>>> pack : byPack.entrySet()) {
+      List<Map.Entry<String, PackIndex.Slot>> list = pack.getValue();
+      list.sort(Comparator.comparingLong(e -> e.getValue().offset()));
+      try {
+        readPack(pack.getKey(), list, sink, problems);
+      } catch (NoSuchFileException e) {
+        for (Map.Entry<String, PackIndex.Slot> s : list) {
+          problems.putIfAbsent(s.getKey(), "pack " + pack.getKey() + " is missing on the master");
+        }
+      } catch (IOException e) {
+        throw unreachable("read pack " + pack.getKey() + " of " + host, e);
+      }
+    }
+    return problems;
+  }
+
+  private void readPack(
+      String pack,
+      List<Map.Entry<String, PackIndex.Slot>> slots,
+      ObjectSink sink,
+      Map<String, String> problems)
+      throws IOException {
+    String file = path(PACKS + "/" + pack + ".pack");
+    InputStream in = null;
+    long pos = -1;
+    try {
+      for (Map.Entry<String, PackIndex.Slot> s : slots) {
+        long offset = s.getValue().offset();
+        if (in == null || offset < pos || offset - pos > READ_THROUGH) {
+          if (in != null) {
+            in.close();
+          }
+          in = backend.read(file, offset);
+          pos = offset;
+        }
+        while (pos < offset) {
+          long skipped = in.skip(offset - pos);
+          if (skipped <= 0) {
+            if (in.read() < 0) {
+              break;
+            }
+            skipped = 1;
+          }
+          pos += skipped;
+        }
+        if (pos < offset) {
+          problems.put(s.getKey(), "pack " + pack + " is truncated");
+          continue;
+        }
+        long length = s.getValue().length();
+        Hashing hashing = new Hashing(in, length);
+        sink.accept(s.getKey(), hashing, length);
+        hashing.drain();
+        pos += hashing.count;
+        if (hashing.count < length) {
+          problems.put(s.getKey(), "pack " + pack + " is truncated");
+        } else if (!hashing.hex().equals(s.getKey())) {
+          problems.put(s.getKey(), "content does not match its sha256 (pack " + pack + ")");
+        }
+      }
+    } finally {
+      if (in != null) {
+        in.close();
+      }
+    }
+  }
+
+  /** Names of hook scripts in one of the phase's directories, with the directory they are in. */
+  public Map<String, String> hooks(List<String> dirs) {
+    Map<String, String> found = new TreeMap<>();
+    for (String dir : dirs) {
+      for (String name : io("list hooks of " + host, () -> backend.list(path(dir)))) {
+        found.putIfAbsent(name, dir + "/" + name);
+      }
+    }
+    return found;
+  }
+
+  /** Reads one hook script. */
+  public byte[] readHook(String relPath) {
+    return io("read hook " + relPath + " of " + host, () -> backend.readAll(path(relPath)));
+  }
+
+  /** Stream that counts and hashes exactly {@code limit} bytes of the underlying stream. */
+  private static final class Hashing extends FilterInputStream {
+    private final MessageDigest digest = Scanner.newDigest();
+    private final long limit;
+    long count;
+
+    Hashing(InputStream in, long limit) {
+      super(in);
+      this.limit = limit;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (count >= limit) {
+        return -1;
+      }
+      int b = in.read();
+      if (b >= 0) {
+        digest.update((byte) b);
+        count++;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buf, int off, int len) throws IOException {
+      if (count >= limit) {
+        return -1;
+      }
+      int n = in.read(buf, off, (int) Math.min(len, limit - count));
+      if (n > 0) {
+        digest.update(buf, off, n);
+        count += n;
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      byte[] buf = new byte[8192];
+      long done = 0;
+      while (done < n) {
+        int r = read(buf, 0, (int) Math.min(buf.length, n - done));
+        if (r < 0) {
+          break;
+        }
+        done += r;
+      }
+      return done;
+    }
+
+    @Override
+    public void close() {
+      // The pack stream stays open for the next object.
+    }
+
+    void drain() throws IOException {
+      skip(Long.MAX_VALUE);
+    }
+
+    String hex() {
+      return HexFormat.of().formatHex(digest.digest());
+    }
+  }
+
+  /** An I/O step against the master. */
+  interface IoCall<T> {
+    T call() throws IOException;
+  }
+
+  <T> T io(String what, IoCall<T> call) {
+    try {
+      return call.call();
+    } catch (IOException e) {
+      throw unreachable(what, e);
+    }
+  }
+
+  PachaException unreachable(String what, IOException e) {
+    String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return PachaException.unreachable(
+          "cannot " + what + ": the master denied access (" + msg + ")", e);
+    }
+    if (e instanceof dev.pacha.transport.TransportException) {
+      return PachaException.unreachable("cannot " + what + ": " + msg, e);
+    }
+    return PachaException.unreachable(
+        "cannot " + what + " on " + backend.describe() + ": " + msg, e);
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+  }
+}

@@ -1,0 +1,87 @@
+package dev.pacha.store;
+
+import dev.pacha.transport.Backend;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The master store: one directory (or prefix) per host under the hosts path. */
+public final class MasterStore implements AutoCloseable {
+  private final Backend backend;
+  private final Path cacheDir;
+
+  /**
+   * @param cacheDir where immutable pack indexes are cached locally, or null for no cache
+   */
+  public MasterStore(Backend backend, Path cacheDir) {
+    this.backend = backend;
+    this.cacheDir = cacheDir;
+  }
+
+  public String describe() {
+    return backend.describe();
+  }
+
+  public HostStore host(String name) {
+    return new HostStore(backend, name, cacheDir);
+  }
+
+  /** Host directories present on the master. */
+  public List<String> hosts() {
+    List<String> names = new ArrayList<>();
+    try {
+      for (String n : backend.list("")) {
+        if (HostNames.isValid(n)) {
+          names.add(n);
+        }
+      }
+    } catch (IOException e) {
+      throw host("x").unreachable("list hosts", e);
+    }
+    return names;
+  }
+
+  /**
+   * Creates a host's directory with empty pacha_pre/ and pacha_post/ (the original's --add-host).
+   *
+   * @return true when it was created, false when it was there already
+   */
+  public boolean addHost(String name) {
+    HostNames.check(name);
+    HostStore hs = host(name);
+    boolean existed = hs.exists();
+    try {
+      backend.mkdirs(name + "/" + HostStore.PRE_HOOK_DIRS.get(0));
+      backend.mkdirs(name + "/" + HostStore.POST_HOOK_DIRS.get(0));
+    } catch (IOException e) {
+      throw hs.unreachable("create host " + name, e);
+    }
+    return !existed;
+  }
+
+  /** A summary line per host for `pacha hosts`. */
+  public record HostSummary(
+      String host, String latest, String created, long entries, long bytes, int snapshots) {}
+
+  public HostSummary summary(String name) {
+    HostStore hs = host(name);
+    Optional<String> latest = hs.latest();
+    int count = hs.snapshotIds().size();
+    if (latest.isEmpty()) {
+      return new HostSummary(name, null, null, 0, 0, count);
+    }
+    Manifest m = hs.manifest(latest.get());
+    return new HostSummary(name, m.id(), m.created(), m.entries().size(), m.totalBytes(), count);
+  }
+
+  @Override
+  public void close() {
+    try {
+      backend.close();
+    } catch (IOException e) {
+      // Nothing is lost: every write was committed or abandoned before this.
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package dev.pacha.track;
+
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+
+/**
+ * One tracked entry as recorded in a snapshot: what it is, who owns it, its full mode and its
+ * content hash. Owner and group are kept by name (what a rebuilt host resolves) and by number (the
+ * fallback when the name does not exist there).
+ *
+ * @param path absolute path on the host, normalized
+ * @param type {@link #FILE}, {@link #DIR} or {@link #SYMLINK}
+ * @param mode the 12 permission bits (incl. setuid, setgid, sticky) as 4 octal digits
+ * @param uid numeric owner
+ * @param gid numeric group
+ * @param owner owner name
+ * @param group group name
+ * @param size bytes (files only, else 0)
+ * @param mtime modification time, ISO-8601 with nanoseconds
+ * @param sha256 content hash (files only)
+ * @param target link target (symlinks only), never followed
+ */
+public record Entry(
+    String path,
+    String type,
+    String mode,
+    int uid,
+    int gid,
+    String owner,
+    String group,
+    long size,
+    String mtime,
+    String sha256,
+    String target) {
+
+  public static final String FILE = "file";
+  public static final String DIR = "dir";
+  public static final String SYMLINK = "symlink";
+
+  public boolean isFile() {
+    return FILE.equals(type);
+  }
+
+  public boolean isDir() {
+    return DIR.equals(type);
+  }
+
+  public boolean isSymlink() {
+    return SYMLINK.equals(type);
+  }
+
+  /** The mode as an int (0 to 07777). */
+  public int modeBits() {
+    return Integer.parseInt(mode, 8);
+  }
+
+  public FileTime mtimeAsFileTime() {
+    return FileTime.from(Instant.parse(mtime));
+  }
+
+  public Entry withContent(String newSha, long newSize) {
+    return new Entry(path, type, mode, uid, gid, owner, group, newSize, mtime, newSha, target);
+  }
+
+  /** Formats mode bits as the 4 octal digits used in manifests. */
+  public static String modeString(int bits) {
+    return String.format("%04o", bits & 07777);
+  }
+}

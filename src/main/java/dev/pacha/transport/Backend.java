@@ -1,0 +1,60 @@
+package dev.pacha.transport;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+
+/**
+ * Byte storage under one root: the master's hosts path over SFTP, a local directory, or an S3
+ * prefix. Paths are relative, '/'-separated. Everything the store needs and nothing more, so a new
+ * backend is small. Failures to reach or talk to the master are {@link TransportException}s (exit
+ * code 3); a path that is not there is a {@link java.nio.file.NoSuchFileException}.
+ */
+public interface Backend extends Closeable {
+
+  /** Where this backend points, for messages ("sftp://bar@master:22/pacha/hosts"). */
+  String describe();
+
+  /** Names directly under {@code dir}; empty when it does not exist. */
+  List<String> list(String dir) throws IOException;
+
+  /** Whether a file or directory exists at {@code path}. */
+  boolean exists(String path) throws IOException;
+
+  /** Reads a file from byte {@code offset} on; the caller closes the stream. */
+  InputStream read(String path, long offset) throws IOException;
+
+  /** Reads a whole small file (manifests, indexes, pointers). */
+  default byte[] readAll(String path) throws IOException {
+    try (InputStream in = read(path, 0)) {
+      return in.readAllBytes();
+    }
+  }
+
+  /**
+   * Starts writing {@code path}. Nothing is visible under that name until {@link Upload#commit()};
+   * closing without commit discards it. A commit replaces an existing file atomically.
+   */
+  Upload upload(String path) throws IOException;
+
+  /** Creates a directory and its parents when missing. */
+  void mkdirs(String dir) throws IOException;
+
+  /** A write in progress; see {@link Backend#upload(String)}. */
+  interface Upload extends Closeable {
+    OutputStream stream();
+
+    /** Makes the written bytes durable and visible under the final name. */
+    void commit() throws IOException;
+  }
+
+  /** Writes a small file in one go, atomically. */
+  default void put(String path, byte[] content) throws IOException {
+    try (Upload up = upload(path)) {
+      up.stream().write(content);
+      up.commit();
+    }
+  }
+}

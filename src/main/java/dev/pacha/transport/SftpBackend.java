@@ -1,0 +1,447 @@
+package dev.pacha.transport;
+
+import com.jcraft.jsch.ChannelSftp;
+import com.jcraft.jsch.HostKey;
+import com.jcraft.jsch.HostKeyRepository;
+import com.jcraft.jsch.JSch;
+import com.jcraft.jsch.JSchException;
+import com.jcraft.jsch.Session;
+import com.jcraft.jsch.SftpATTRS;
+import com.jcraft.jsch.SftpException;
+import com.jcraft.jsch.UserInfo;
+import dev.pacha.config.HostKeyChecking;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.Vector;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A store on an SSH master, over SFTP with JSch: works with any stock OpenSSH server and with the
+ * embedded master. The only user of JSch; its exceptions become {@link TransportException}s here,
+ * with a message that says what to do.
+ */
+public final class SftpBackend implements Backend {
+  private final String user;
+  private final String host;
+  private final int port;
+  private final String root;
+  private final Session session;
+  private final ChannelSftp sftp;
+  private final Set<String> knownDirs = new HashSet<>();
+
+  private SftpBackend(
+      String user, String host, int port, String root, Session session, ChannelSftp sftp) {
+    this.user = user;
+    this.host = host;
+    this.port = port;
+    this.root = root;
+    this.session = session;
+    this.sftp = sftp;
+  }
+
+  /** Connects and opens the SFTP channel; every failure is one clear line. */
+  public static SftpBackend connect(
+      String user, String host, int port, String root, SshSettings ssh) throws TransportException {
+    String where = user + "@" + host + ":" + port;
+    JSch jsch = new JSch();
+    List<Path> keys = new ArrayList<>();
+    for (Path identity : ssh.identities()) {
+      if (Files.isRegularFile(identity)) {
+        try {
+          jsch.addIdentity(identity.toString());
+          keys.add(identity);
+        } catch (JSchException e) {
+          throw new TransportException(
+              "cannot use SSH key "
+                  + identity
+                  + ": "
+                  + e.getMessage()
+                  + " (pacha needs a key without a passphrase; set pacha.ssh.identity)");
+        }
+      }
+    }
+    if (keys.isEmpty()) {
+      throw new TransportException(
+          "no SSH key found for the master (looked at "
+              + ssh.identities()
+              + "); set pacha.ssh.identity to the private key the master accepts");
+    }
+    PinnedHostKeys pinned;
+    try {
+      pinned = new PinnedHostKeys(jsch, ssh.knownHosts(), ssh.hostKeyChecking());
+    } catch (JSchException | IOException e) {
+      throw new TransportException(
+          "cannot read known hosts " + ssh.knownHosts() + ": " + e.getMessage());
+    }
+    jsch.setHostKeyRepository(pinned);
+    Session session;
+    try {
+      session = jsch.getSession(user, host, port);
+      session.setConfig("StrictHostKeyChecking", "yes");
+      session.setConfig("PreferredAuthentications", "publickey");
+      session.setServerAliveInterval(15_000);
+      session.setServerAliveCountMax(4);
+      session.setTimeout((int) ssh.readTimeout().toMillis());
+      session.connect((int) ssh.connectTimeout().toMillis());
+    } catch (JSchException e) {
+      if (pinned.failure != null) {
+        throw new TransportException(pinned.failure);
+      }
+      throw new TransportException(connectFailure(where, keys, e), e);
+    }
+    try {
+      ChannelSftp sftp = (ChannelSftp) session.openChannel("sftp");
+      sftp.connect((int) ssh.connectTimeout().toMillis());
+      sftp.setBulkRequests(64);
+      return new SftpBackend(user, host, port, root, session, sftp);
+    } catch (JSchException e) {
+      session.disconnect();
+      throw new TransportException(
+          "the master "
+              + where
+              + " accepted the key but refused SFTP ("
+              + e.getMessage()
+              + "); enable `Subsystem sftp` in its sshd_config",
+          e);
+    }
+  }
+
+  private static String connectFailure(String where, List<Path> keys, JSchException e) {
+    Throwable cause = e.getCause();
+    String msg = String.valueOf(e.getMessage());
+    if (cause instanceof ConnectException) {
+      return "cannot connect to the master "
+          + where
+          + ": connection refused; is sshd running"
+          + " there and the port right (pacha.ssh.port)?";
+    }
+    if (cause instanceof UnknownHostException) {
+      return "cannot resolve the master's name '"
+          + where.substring(where.indexOf('@') + 1)
+          + "'; check pacha.host";
+    }
+    if (cause instanceof SocketTimeoutException || msg.contains("timeout")) {
+      return "timed out connecting to the master " + where + "; check the network and firewall";
+    }
+    if (cause instanceof NoRouteToHostException) {
+      return "no route to the master " + where + "; check the network";
+    }
+    if (msg.contains("Auth fail") || msg.contains("Auth cancel")) {
+      return "the master "
+          + where
+          + " refused the key "
+          + keys
+          + "; add its public key to the master (pacha host add NAME --key KEY.pub, or the"
+          + " user's authorized_keys)";
+    }
+    return "cannot connect to the master " + where + ": " + msg;
+  }
+
+  @Override
+  public String describe() {
+    return "sftp://" + user + "@" + host + ":" + port + root;
+  }
+
+  private String abs(String path) {
+    if (path.isEmpty() || path.equals(".")) {
+      return root;
+    }
+    return root.equals("/") ? "/" + path : root + "/" + path;
+  }
+
+  @Override
+  public List<String> list(String dir) throws IOException {
+    try {
+      Vector<ChannelSftp.LsEntry> entries = sftp.ls(abs(dir));
+      List<String> names = new ArrayList<>();
+      for (ChannelSftp.LsEntry e : entries) {
+        String name = e.getFilename();
+        if (!name.equals(".") && !name.equals("..")) {
+          names.add(name);
+        }
+      }
+      Collections.sort(names);
+      return names;
+    } catch (SftpException e) {
+      if (e.id == ChannelSftp.SSH_FX_NO_SUCH_FILE) {
+        return List.of();
+      }
+      throw wrap("list", dir, e);
+    }
+  }
+
+  @Override
+  public boolean exists(String path) throws IOException {
+    try {
+      sftp.lstat(abs(path));
+      return true;
+    } catch (SftpException e) {
+      if (e.id == ChannelSftp.SSH_FX_NO_SUCH_FILE) {
+        return false;
+      }
+      throw wrap("stat", path, e);
+    }
+  }
+
+  @Override
+  public InputStream read(String path, long offset) throws IOException {
+    try {
+      return sftp.get(abs(path), null, offset);
+    } catch (SftpException e) {
+      throw wrap("read", path, e);
+    }
+  }
+
+  @Override
+  public Upload upload(String path) throws IOException {
+    int slash = path.lastIndexOf('/');
+    if (slash > 0) {
+      mkdirs(path.substring(0, slash));
+    }
+    String target = abs(path);
+    String tmp =
+        target.substring(0, target.lastIndexOf('/') + 1)
+            + "."
+            + target.substring(target.lastIndexOf('/') + 1)
+            + ".tmp-"
+            + Long.toHexString(ThreadLocalRandom.current().nextLong());
+    OutputStream out;
+    try {
+      out = sftp.put(tmp, ChannelSftp.OVERWRITE);
+    } catch (SftpException e) {
+      throw wrap("write", path, e);
+    }
+    return new Upload() {
+      private boolean done;
+
+      @Override
+      public OutputStream stream() {
+        return out;
+      }
+
+      @Override
+      public void commit() throws IOException {
+        out.close();
+        try {
+          // JSch uses posix-rename@openssh.com when the server offers it: an atomic replace.
+          sftp.rename(tmp, target);
+        } catch (SftpException e) {
+          throw wrap("publish", path, e);
+        }
+        done = true;
+      }
+
+      @Override
+      public void close() {
+        if (!done) {
+          try {
+            out.close();
+            sftp.rm(tmp);
+          } catch (IOException | SftpException | RuntimeException e) {
+            // Best effort: a stray temp file is never read as data.
+          }
+        }
+      }
+    };
+  }
+
+  @Override
+  public void mkdirs(String dir) throws IOException {
+    if (dir.isEmpty() || knownDirs.contains(dir)) {
+      return;
+    }
+    StringBuilder sofar = new StringBuilder();
+    for (String part : dir.split("/")) {
+      if (sofar.length() > 0) {
+        sofar.append('/');
+      }
+      sofar.append(part);
+      String rel = sofar.toString();
+      if (knownDirs.contains(rel)) {
+        continue;
+      }
+      try {
+        SftpATTRS attrs = sftp.stat(abs(rel));
+        if (!attrs.isDir()) {
+          throw new TransportException(abs(rel) + " on the master is not a directory");
+        }
+      } catch (SftpException e) {
+        if (e.id != ChannelSftp.SSH_FX_NO_SUCH_FILE) {
+          throw wrap("stat", rel, e);
+        }
+        try {
+          sftp.mkdir(abs(rel));
+        } catch (SftpException e2) {
+          throw wrap("create directory", rel, e2);
+        }
+      }
+      knownDirs.add(rel);
+    }
+  }
+
+  private IOException wrap(String op, String path, SftpException e) {
+    String where = describe() + "/" + path;
+    if (e.id == ChannelSftp.SSH_FX_NO_SUCH_FILE) {
+      return new NoSuchFileException(where);
+    }
+    if (e.id == ChannelSftp.SSH_FX_PERMISSION_DENIED) {
+      AccessDeniedException denied =
+          new AccessDeniedException(where, null, "the master denied " + op);
+      return denied;
+    }
+    if (!session.isConnected()) {
+      return new TransportException(
+          "lost the connection to the master during " + op + " of " + where, e);
+    }
+    return new TransportException(op + " of " + where + " failed: " + e.getMessage(), e);
+  }
+
+  @Override
+  public void close() {
+    sftp.disconnect();
+    session.disconnect();
+  }
+
+  /** SHA256 fingerprint of a public key blob, as OpenSSH shows it. */
+  static String fingerprint(byte[] key) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(key);
+      return "SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(d);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The key type named inside a public key blob ("ssh-ed25519"). */
+  static String keyType(byte[] key) {
+    if (key.length < 4) {
+      return "unknown";
+    }
+    int n =
+        ((key[0] & 0xff) << 24)
+            | ((key[1] & 0xff) << 16)
+            | ((key[2] & 0xff) << 8)
+            | (key[3] & 0xff);
+    if (n <= 0 || n > key.length - 4) {
+      return "unknown";
+    }
+    return new String(key, 4, n, StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * Checks the master's host key against known_hosts per pacha.ssh.host_key_checking, and keeps a
+   * clear message (with the offered fingerprint) when it refuses.
+   */
+  private static final class PinnedHostKeys implements HostKeyRepository {
+    private final HostKeyRepository known;
+    private final Path file;
+    private final HostKeyChecking mode;
+    String failure;
+
+    PinnedHostKeys(JSch jsch, Path file, HostKeyChecking mode) throws JSchException, IOException {
+      this.file = file;
+      this.mode = mode;
+      if (mode == HostKeyChecking.ACCEPT_NEW && !Files.exists(file)) {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.createFile(file);
+      }
+      if (Files.isReadable(file)) {
+        jsch.setKnownHosts(file.toString());
+      }
+      this.known = jsch.getHostKeyRepository();
+    }
+
+    @Override
+    public int check(String host, byte[] key) {
+      int result = known.check(host, key);
+      if (result == OK || mode == HostKeyChecking.NO) {
+        return OK;
+      }
+      String offered = keyType(key) + " " + fingerprint(key);
+      if (result == CHANGED) {
+        failure =
+            "the master "
+                + host
+                + " offered host key "
+                + offered
+                + ", which does not match the"
+                + " key pinned in "
+                + file
+                + "; if the master was really re-keyed, remove the old"
+                + " line (ssh-keygen -R '"
+                + host
+                + "' -f "
+                + file
+                + "), else do not connect";
+        return CHANGED;
+      }
+      if (mode == HostKeyChecking.ACCEPT_NEW) {
+        try {
+          known.add(new HostKey(host, key), null);
+          return OK;
+        } catch (JSchException e) {
+          failure =
+              "cannot pin the master's host key " + offered + " in " + file + ": " + e.getMessage();
+          return NOT_INCLUDED;
+        }
+      }
+      failure =
+          "the master "
+              + host
+              + " offered host key "
+              + offered
+              + ", which is not in "
+              + file
+              + "; check it and pin it there (ssh-keyscan), or set"
+              + " pacha.ssh.host_key_checking = accept-new";
+      return NOT_INCLUDED;
+    }
+
+    @Override
+    public void add(HostKey hostkey, UserInfo ui) {
+      known.add(hostkey, ui);
+    }
+
+    @Override
+    public void remove(String host, String type) {
+      known.remove(host, type);
+    }
+
+    @Override
+    public void remove(String host, String type, byte[] key) {
+      known.remove(host, type, key);
+    }
+
+    @Override
+    public String getKnownHostsRepositoryID() {
+      return known.getKnownHostsRepositoryID();
+    }
+
+    @Override
+    public HostKey[] getHostKey() {
+      return known.getHostKey();
+    }
+
+    @Override
+    public HostKey[] getHostKey(String host, String type) {
+      return known.getHostKey(host, type);
+    }
+  }
+}
