@@ -177,6 +177,10 @@ public final class ConfigLoader {
         String escaped = it.next();
         String key = escaped.replace("..", ".");
         Object value = node.getProperty(escaped);
+        if (value instanceof java.util.Collection<?> several) {
+          throw new ConfigException(
+              key + " is set " + several.size() + " times in " + file + "; keep one line");
+        }
         String text = value == null ? "" : String.valueOf(value).trim();
         if (section != null && !"DEFAULT".equalsIgnoreCase(section) && key.startsWith("pacha.")) {
           throw new ConfigException(

@@ -1,0 +1,148 @@
+package dev.pacha.testing;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real OpenSSH sshd on 127.0.0.1 and a free port, with its own config, host key and
+ * authorized_keys in a temp dir; stopped by its PID. Fails (never skips) when sshd is missing: the
+ * README's test command installs openssh-server.
+ */
+public final class OpenSshServer implements AutoCloseable {
+  public static final Path SSHD = Path.of("/usr/sbin/sshd");
+
+  private final Path dir;
+  private final int port;
+  private final Process process;
+  private final Path clientKey;
+
+  private OpenSshServer(Path dir, int port, Process process, Path clientKey) {
+    this.dir = dir;
+    this.port = port;
+    this.process = process;
+    this.clientKey = clientKey;
+  }
+
+  /** Starts sshd with a fresh host key and one client key allowed to log in as root. */
+  public static OpenSshServer start(Path dir) throws Exception {
+    if (!Files.isExecutable(SSHD)) {
+      fail(SSHD + " is missing: install openssh-server (the README's test command does)");
+    }
+    Files.createDirectories(dir);
+    Files.createDirectories(Path.of("/run/sshd"));
+    Path hostKey = dir.resolve("ssh_host_ed25519_key");
+    Path clientKey = dir.resolve("client_key");
+    Tools.run(dir, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKey.toString());
+    Tools.run(dir, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", clientKey.toString());
+    Files.copy(clientKey.resolveSibling("client_key.pub"), dir.resolve("authorized_keys"));
+    int port = freePort();
+    Path config = dir.resolve("sshd_config");
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "Port " + port,
+            "ListenAddress 127.0.0.1",
+            "HostKey " + hostKey,
+            "PidFile " + dir.resolve("sshd.pid"),
+            "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
+            "StrictModes no",
+            "UsePAM no",
+            "PasswordAuthentication no",
+            "KbdInteractiveAuthentication no",
+            "PermitRootLogin prohibit-password",
+            "Subsystem sftp internal-sftp",
+            ""),
+        StandardCharsets.UTF_8);
+    Process p =
+        new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", config.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("sshd.log").toFile())
+            .start();
+    OpenSshServer server = new OpenSshServer(dir, port, p, clientKey);
+    server.awaitListening(Duration.ofSeconds(10));
+    return server;
+  }
+
+  private void awaitListening(Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        fail("sshd exited at start: " + Files.readString(dir.resolve("sshd.log")));
+      }
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        return;
+      } catch (IOException e) {
+        Thread.sleep(50);
+      }
+    }
+    fail("sshd did not listen on port " + port + " in " + timeout);
+  }
+
+  public static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      s.setReuseAddress(true);
+      return s.getLocalPort();
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** The private key the server accepts for root. */
+  public Path clientKey() {
+    return clientKey;
+  }
+
+  /** A known_hosts file pinning this server's host key. */
+  public Path knownHosts() throws IOException {
+    Path kh = dir.resolve("known_hosts");
+    String pub = Files.readString(dir.resolve("ssh_host_ed25519_key.pub")).trim();
+    String[] parts = pub.split(" ");
+    Files.writeString(kh, "[127.0.0.1]:" + port + " " + parts[0] + " " + parts[1] + "\n");
+    return kh;
+  }
+
+  /** A pacha config for host {@code host} pushing to {@code hostsPath} on this server. */
+  public Path config(Path file, String host, Path hostsPath, Path stateDir, String... extra)
+      throws IOException {
+    java.util.Map<String, String> keys = new java.util.LinkedHashMap<>();
+    keys.put("pacha.host", "127.0.0.1");
+    keys.put("pacha.ssh.port", Integer.toString(port));
+    keys.put("pacha.ssh.user", "root");
+    keys.put("pacha.hosts.path", hostsPath.toString());
+    keys.put("pacha.hostname", host);
+    keys.put("pacha.ssh.identity", clientKey.toString());
+    keys.put("pacha.ssh.known_hosts", knownHosts().toString());
+    keys.put("pacha.state.dir", stateDir.toString());
+    // Extra "key = value" lines override the defaults above.
+    for (String line : extra) {
+      int eq = line.indexOf('=');
+      keys.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+    }
+    StringBuilder sb = new StringBuilder("[DEFAULT]\n");
+    keys.forEach((k, v) -> sb.append(k).append(" = ").append(v).append('\n'));
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, sb.toString());
+    return file;
+  }
+
+  @Override
+  public void close() throws Exception {
+    Path pid = dir.resolve("sshd.pid");
+    process.destroy();
+    if (!process.waitFor(5, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+    Files.deleteIfExists(pid);
+  }
+}
