@@ -68,25 +68,33 @@ final class Placer {
   /** Where a root will be placed on disk, checked to lie inside the target root. */
   Path target(String root) throws IOException {
     Path target = HostPaths.onDisk(targetRoot, root);
-    Path realRoot = targetRoot.toRealPath();
-    // The deepest existing ancestor must resolve inside the target root: a symlink planted in a
-    // parent directory must not carry the rebuild somewhere else.
-    Path probe = target.getParent();
-    while (probe != null && !Files.exists(probe, NOFOLLOW)) {
-      probe = probe.getParent();
-    }
-    if (probe != null && !probe.toRealPath().startsWith(realRoot)) {
+    // The parent must resolve inside the target root: a symlink planted in a parent directory
+    // must not carry the rebuild somewhere else.
+    Path realRoot = resolveExisting(targetRoot);
+    Path realParent = resolveExisting(target.getParent());
+    if (!realParent.startsWith(realRoot)) {
       throw PachaException.integrity(
           "refusing to place "
               + root
               + ": its parent "
-              + probe
+              + target.getParent()
               + " resolves to "
-              + probe.toRealPath()
+              + realParent
               + ", outside the target root "
               + realRoot);
     }
     return target;
+  }
+
+  /** The real path of the deepest existing ancestor, with the missing rest appended. */
+  private static Path resolveExisting(Path p) throws IOException {
+    Path probe = p.toAbsolutePath().normalize();
+    Path rest = probe.getFileSystem().getPath("");
+    while (probe.getParent() != null && !Files.exists(probe, NOFOLLOW)) {
+      rest = probe.getFileName().resolve(rest);
+      probe = probe.getParent();
+    }
+    return probe.toRealPath().resolve(rest);
   }
 
   /** Builds one root, complete with metadata, beside its target. */

@@ -547,6 +547,15 @@ public final class RebuildService {
 
   private static String describe(Exception e) {
     String m = e.getMessage();
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file or directory: " + m;
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied: " + m;
+    }
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+      return f.getReason() + ": " + f.getFile();
+    }
     return m == null ? e.getClass().getSimpleName() : m;
   }
 
