@@ -39,6 +39,7 @@ import picocli.CommandLine.Spec;
       HostsCommand.class,
       HostCommand.class,
       RestoreDbCommand.class,
+      DaemonCommand.class,
     })
 public final class PachaCommand implements Callable<Integer> {
   final Cli.Context context;
@@ -94,6 +95,21 @@ public final class PachaCommand implements Callable<Integer> {
           "Bring back HOST's tracking state from its latest snapshot (= pacha restore-db).")
   String restoreDb;
 
+  @Option(names = "--daemon-start", description = "Start the push daemon (= pacha daemon start).")
+  boolean daemonStart;
+
+  @Option(names = "--daemon-stop", description = "Stop the push daemon.")
+  boolean daemonStop;
+
+  @Option(names = "--daemon-status", description = "Tell whether the push daemon runs.")
+  boolean daemonStatus;
+
+  @Option(names = "--daemon-run-once", description = "Push once if anything changed (for cron).")
+  boolean daemonRunOnce;
+
+  @Option(names = "--daemon-foreground", description = "Run the push daemon in the foreground.")
+  boolean daemonForeground;
+
   public PachaCommand(Cli.Context context) {
     this.context = context;
   }
@@ -122,6 +138,21 @@ public final class PachaCommand implements Callable<Integer> {
     if (restoreDb != null) {
       actions.add("--restore-db");
     }
+    if (daemonStart) {
+      actions.add("--daemon-start");
+    }
+    if (daemonStop) {
+      actions.add("--daemon-stop");
+    }
+    if (daemonStatus) {
+      actions.add("--daemon-status");
+    }
+    if (daemonRunOnce) {
+      actions.add("--daemon-run-once");
+    }
+    if (daemonForeground) {
+      actions.add("--daemon-foreground");
+    }
     if (actions.size() > 1) {
       throw new ParameterException(
           spec.commandLine(), "choose one of " + String.join(", ", actions));
@@ -141,6 +172,11 @@ public final class PachaCommand implements Callable<Integer> {
       case "--add-host" -> HostCommand.addHost(spec, addHost);
       case "--add-config" -> addConfig();
       case "--config-values" -> configValues();
+      case "--daemon-start" -> DaemonCommand.run(spec, "start");
+      case "--daemon-stop" -> DaemonCommand.run(spec, "stop");
+      case "--daemon-status" -> DaemonCommand.run(spec, "status");
+      case "--daemon-run-once" -> DaemonCommand.run(spec, "run-once");
+      case "--daemon-foreground" -> DaemonCommand.run(spec, "foreground");
       default -> RestoreDbCommand.run(spec, restoreDb, rebuildOptions.targetRoot);
     };
   }

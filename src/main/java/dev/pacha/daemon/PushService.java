@@ -158,13 +158,71 @@ public final class PushService {
     }
   }
 
-  private SnapshotWriter.PushResult pushLocked(TrackedState tracked) {
+  /**
+   * Pushes only when the tracked tree differs from the last push, compared by content hash and
+   * metadata (not by mtime alone); the master is not contacted otherwise.
+   *
+   * @return the push, or empty when nothing changed
+   */
+  public Optional<SnapshotWriter.PushResult> pushIfChanged() {
+    try (StateDir.Lock lock = state.lock("push")) {
+      TrackedState tracked = state.tracked();
+      requireTracked(tracked);
+      Scanner.Result scan = scan(tracked);
+      Optional<Manifest> last = lastPush();
+      if (last.isPresent()
+          && last.get().roots().equals(tracked.roots())
+          && last.get().host().equals(hostName(config, tracked))
+          && last.get().entries().equals(scan.entries())) {
+        return Optional.empty();
+      }
+      return Optional.of(pushScanned(tracked, scan));
+    }
+  }
+
+  /** The tracked directories, for a file watcher (a file's parent for a single-file root). */
+  public List<Path> watchedDirectories() {
+    TrackedState tracked = state.tracked();
+    Path targetRoot = Path.of(tracked.targetRoot() == null ? "/" : tracked.targetRoot());
+    List<Path> dirs = new ArrayList<>();
+    for (String r : tracked.roots()) {
+      Path p = HostPaths.onDisk(targetRoot, r);
+      dirs.add(Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? p : p.getParent());
+    }
+    return dirs;
+  }
+
+  private Optional<Manifest> lastPush() {
+    if (!Files.exists(state.lastPush())) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Json.read(Files.readAllBytes(state.lastPush()), Manifest.class));
+    } catch (IOException | RuntimeException e) {
+      reporter.warn("cannot read " + state.lastPush() + "; treating every entry as new");
+      return Optional.empty();
+    }
+  }
+
+  private static void requireTracked(TrackedState tracked) {
     if (tracked.roots().isEmpty()) {
       throw PachaException.usage("nothing is tracked yet; start with: pacha --watch /path/to/dir");
     }
+  }
+
+  private static Scanner.Result scan(TrackedState tracked) {
+    Path targetRoot = Path.of(tracked.targetRoot() == null ? "/" : tracked.targetRoot());
+    return new Scanner(targetRoot).scan(tracked.roots());
+  }
+
+  private SnapshotWriter.PushResult pushLocked(TrackedState tracked) {
+    requireTracked(tracked);
+    return pushScanned(tracked, scan(tracked));
+  }
+
+  private SnapshotWriter.PushResult pushScanned(TrackedState tracked, Scanner.Result scan) {
     String host = hostName(config, tracked);
     Path targetRoot = Path.of(tracked.targetRoot() == null ? "/" : tracked.targetRoot());
-    Scanner.Result scan = new Scanner(targetRoot).scan(tracked.roots());
     for (String s : scan.skipped()) {
       reporter.warn("skipped " + s);
     }
@@ -201,14 +259,7 @@ public final class PushService {
     String host = hostName(config, tracked);
     Path targetRoot = Path.of(tracked.targetRoot() == null ? "/" : tracked.targetRoot());
     Scanner.Result scan = new Scanner(targetRoot).scan(tracked.roots());
-    Optional<Manifest> last = Optional.empty();
-    if (Files.exists(state.lastPush())) {
-      try {
-        last = Optional.of(Json.read(Files.readAllBytes(state.lastPush()), Manifest.class));
-      } catch (IOException | RuntimeException e) {
-        reporter.warn("cannot read " + state.lastPush() + "; treating every entry as new");
-      }
-    }
+    Optional<Manifest> last = lastPush();
     Map<String, Entry> before = new HashMap<>();
     last.ifPresent(m -> m.entries().forEach(e -> before.put(e.path(), e)));
     List<String> added = new ArrayList<>();

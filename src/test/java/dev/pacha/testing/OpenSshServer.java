@@ -21,7 +21,7 @@ public final class OpenSshServer implements AutoCloseable {
 
   private final Path dir;
   private final int port;
-  private final Process process;
+  private Process process;
   private final Path clientKey;
 
   private OpenSshServer(Path dir, int port, Process process, Path clientKey) {
@@ -62,14 +62,30 @@ public final class OpenSshServer implements AutoCloseable {
             "Subsystem sftp internal-sftp",
             ""),
         StandardCharsets.UTF_8);
-    Process p =
-        new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", config.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("sshd.log").toFile())
-            .start();
-    OpenSshServer server = new OpenSshServer(dir, port, p, clientKey);
+    OpenSshServer server = new OpenSshServer(dir, port, launch(dir), clientKey);
     server.awaitListening(Duration.ofSeconds(10));
     return server;
+  }
+
+  private static Process launch(Path dir) throws IOException {
+    return new ProcessBuilder(
+            SSHD.toString(), "-D", "-e", "-f", dir.resolve("sshd_config").toString())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("sshd.log").toFile()))
+        .start();
+  }
+
+  /** Stops the server (a master outage); {@link #restart()} brings it back, same port and key. */
+  public void stopServer() throws Exception {
+    process.destroy();
+    if (!process.waitFor(5, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+    }
+  }
+
+  public void restart() throws Exception {
+    process = launch(dir);
+    awaitListening(Duration.ofSeconds(10));
   }
 
   private void awaitListening(Duration timeout) throws Exception {
