@@ -40,6 +40,8 @@ import picocli.CommandLine.Spec;
       HostCommand.class,
       RestoreDbCommand.class,
       DaemonCommand.class,
+      CloudInitCommand.class,
+      FirstbootCommand.class,
     })
 public final class PachaCommand implements Callable<Integer> {
   final Cli.Context context;
@@ -219,6 +221,9 @@ public final class PachaCommand implements Callable<Integer> {
     out.println("pacha.rebuild.backups = " + c.backupsDir());
     out.println("pacha.rebuild.missing_owner = " + c.missingOwner().configValue());
     out.println("pacha.hooks.timeout = " + c.hooksTimeout().toSeconds());
+    out.println("pacha.boot.secrets = " + c.boot().secrets().orElse("(none)"));
+    out.println("pacha.boot.deadline = " + c.boot().deadline().toSeconds());
+    out.println("pacha.boot.on_failure = " + (c.boot().failOnError() ? "fail" : "degrade"));
     return ExitCodes.OK;
   }
 

@@ -58,6 +58,9 @@ public final class ConfigLoader {
     KEYS.put("pacha.rebuild.backups", "<state dir>/backups");
     KEYS.put("pacha.rebuild.missing_owner", "skip");
     KEYS.put("pacha.hooks.timeout", "300");
+    KEYS.put("pacha.boot.secrets", "(none: the key is in the image or user-data)");
+    KEYS.put("pacha.boot.deadline", "600");
+    KEYS.put("pacha.boot.on_failure", "degrade");
   }
 
   private ConfigLoader() {}
@@ -278,6 +281,24 @@ public final class ConfigLoader {
               logLevel(),
               text("pacha.log.format", KEYS.get("pacha.log.format")),
               text("pacha.log.datefmt", KEYS.get("pacha.log.datefmt")));
+      Optional<String> secrets = optional("pacha.boot.secrets");
+      secrets
+          .filter(v -> !v.matches("(ssm|secretsmanager):[A-Za-z0-9_./-]+"))
+          .ifPresent(
+              v -> {
+                throw bad(
+                    "pacha.boot.secrets",
+                    v,
+                    "must be ssm:/PARAMETER/PREFIX or secretsmanager:NAME");
+              });
+      int deadline = integer("pacha.boot.deadline", 600, 0, 86_400, "seconds from 0 to 86400");
+      String onFailure = text("pacha.boot.on_failure", "degrade");
+      if (!onFailure.equals("degrade") && !onFailure.equals("fail")) {
+        throw bad("pacha.boot.on_failure", onFailure, "must be degrade or fail");
+      }
+      PachaConfig.BootSettings boot =
+          new PachaConfig.BootSettings(
+              secrets, Duration.ofSeconds(deadline), onFailure.equals("fail"));
       return new PachaConfig(
           file.toAbsolutePath(),
           frequency,
@@ -297,6 +318,7 @@ public final class ConfigLoader {
           missing,
           Duration.ofSeconds(timeout),
           log,
+          boot,
           List.copyOf(warnings));
     }
 

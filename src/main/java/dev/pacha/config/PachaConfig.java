@@ -28,6 +28,7 @@ import java.util.Optional;
  * @param missingOwner pacha.rebuild.missing_owner
  * @param hooksTimeout pacha.hooks.timeout
  * @param log the pacha.log.* keys
+ * @param boot the pacha.boot.* keys (the first-boot runner)
  * @param warnings things worth telling the operator that do not stop the run
  */
 public record PachaConfig(
@@ -49,11 +50,21 @@ public record PachaConfig(
     MissingOwner missingOwner,
     Duration hooksTimeout,
     LogSettings log,
+    BootSettings boot,
     List<String> warnings) {
 
   /** pacha.log.*: kept with the original's meaning; used by the push daemon. */
   public record LogSettings(
       boolean enable, Path path, String level, String format, String dateFormat) {}
+
+  /**
+   * pacha.boot.*: how the first-boot runner behaves.
+   *
+   * @param secrets where to fetch the key for the master at boot ("ssm:/pacha/bar"), if anywhere
+   * @param deadline how long to keep retrying an unreachable master
+   * @param failOnError true for pacha.boot.on_failure = fail (the unit fails), false for degrade
+   */
+  public record BootSettings(Optional<String> secrets, Duration deadline, boolean failOnError) {}
 
   /** The master, or a config error telling the operator which key to set. */
   public MasterLocation requireMaster() {
