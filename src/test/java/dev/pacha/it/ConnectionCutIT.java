@@ -46,6 +46,7 @@ class ConnectionCutIT {
     master = Files.createDirectories(tmp.resolve("master"));
     // pacha talks to the relay; the relay's port gets the sshd's pinned host key.
     Path kh = tmp.resolve("relay_known_hosts");
+    relayKnownHosts = kh;
     Files.writeString(
         kh,
         Files.readString(sshd.knownHosts())
