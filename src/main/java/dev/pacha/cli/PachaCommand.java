@@ -39,6 +39,7 @@ import picocli.CommandLine.Spec;
       HostsCommand.class,
       HostCommand.class,
       RestoreDbCommand.class,
+      MasterCommand.class,
     })
 public final class PachaCommand implements Callable<Integer> {
   final Cli.Context context;
