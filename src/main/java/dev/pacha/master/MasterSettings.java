@@ -44,6 +44,10 @@ public record MasterSettings(
         hostsPath, bind, port, adminKeys, Optional.of(file), stopGrace, verbose);
   }
 
+  public MasterSettings withStopGrace(Duration grace) {
+    return new MasterSettings(hostsPath, bind, port, adminKeys, hostKey, grace, verbose);
+  }
+
   /** The host key file in effect. */
   public Path hostKeyFile() {
     return hostKey.orElseGet(() -> MasterKeys.stateDir(hostsPath).resolve("host_key"));
