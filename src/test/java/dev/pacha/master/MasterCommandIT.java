@@ -116,6 +116,47 @@ class MasterCommandIT {
   }
 
   @Test
+  void watchAndVerify_hostConfigWithTheEmbeddedMastersUrl_pushesAndChecksOut() throws Exception {
+    try (MasterFixture m = new MasterFixture(tmp)) {
+      Path barKey = m.addHost("bar");
+      m.addHost("foo");
+      int port = m.start().port();
+      Path disk = tmp.resolve("disk");
+      Files.createDirectories(disk.resolve("opt/foo"));
+      Files.writeString(disk.resolve("opt/foo/app.conf"), "port = 8080\n");
+      Path config =
+          Files.writeString(
+              tmp.resolve("bar.conf"),
+              String.join(
+                  "\n",
+                  "[DEFAULT]",
+                  "pacha.hostname = bar",
+                  "pacha.master.url = sftp://bar@127.0.0.1:" + port + "/",
+                  "pacha.ssh.identity = " + barKey,
+                  "pacha.ssh.known_hosts = " + m.knownHosts,
+                  "pacha.state.dir = " + tmp.resolve("state"),
+                  ""));
+      Run push =
+          pacha(
+              "--config",
+              config.toString(),
+              "watch",
+              "--target-root",
+              disk.toString(),
+              disk.resolve("opt/foo").toString());
+      assertEquals(0, push.code(), push.err());
+      Run verify = pacha("--config", config.toString(), "verify", "bar");
+      assertEquals(0, verify.code(), verify.err());
+      assertTrue(verify.out().startsWith("ok"), verify.out());
+      assertTrue(Files.exists(m.hosts.resolve("bar/latest")));
+
+      Run other = pacha("--config", config.toString(), "verify", "foo");
+      assertEquals(3, other.code(), other.err());
+      assertTrue(other.err().contains("denied"), other.err());
+    }
+  }
+
+  @Test
   void serve_portInUse_exitsThreeWithOneLine() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       Run r =
