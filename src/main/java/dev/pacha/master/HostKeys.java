@@ -4,6 +4,7 @@ import dev.pacha.PachaException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -50,7 +51,7 @@ final class HostKeys {
     try {
       ByteArrayOutputStream text = new ByteArrayOutputStream();
       OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(pair, "pacha master", null, text);
-      MasterKeys.writePrivate(file, text.toString(java.nio.charset.StandardCharsets.UTF_8));
+      MasterKeys.writePrivate(file, text.toString(StandardCharsets.UTF_8));
     } catch (IOException | GeneralSecurityException e) {
       throw PachaException.failed(
           "cannot write the master's host key to "

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -219,7 +220,7 @@ final class HostViewAccessor implements SftpFileSystemAccessor {
       throws IOException {
     requireNotRoot(file);
     if (Set.of("uid", "gid", "owner", "group", "acl")
-        .contains(attribute.toLowerCase(java.util.Locale.ROOT))) {
+        .contains(attribute.toLowerCase(Locale.ROOT))) {
       throw denied(file.toString(), "the master does not change owners");
     }
     SftpFileSystemAccessor.super.setFileAttribute(subsystem, file, view, attribute, value, options);

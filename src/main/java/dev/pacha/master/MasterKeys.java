@@ -3,9 +3,11 @@ package dev.pacha.master;
 import dev.pacha.PachaException;
 import dev.pacha.store.HostNames;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -65,8 +67,17 @@ public final class MasterKeys {
           publicKeyFile + " holds no public key; give the host's KEY.pub (ssh-keygen -y -f KEY)");
     }
     List<Line> kept = Files.exists(file) ? parse(file, false, new ArrayList<>()) : List.of();
+    // The old file is kept as it is (comments, keys this build cannot read); new keys go last.
     List<String> out = new ArrayList<>();
-    kept.forEach(l -> out.add(l.text()));
+    try {
+      if (Files.exists(file)) {
+        Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+            .filter(line -> !line.isBlank())
+            .forEach(out::add);
+      }
+    } catch (IOException e) {
+      throw PachaException.failed("cannot read " + file + ": " + e.getMessage(), e);
+    }
     int added = 0;
     int present = 0;
     List<Line> all = new ArrayList<>(kept);
@@ -185,7 +196,7 @@ public final class MasterKeys {
         tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ch.write(java.nio.ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
+        ch.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
         ch.force(true);
       }
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -203,7 +214,7 @@ public final class MasterKeys {
     try {
       Files.createDirectory(
           dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    } catch (java.nio.file.FileAlreadyExistsException e) {
+    } catch (FileAlreadyExistsException e) {
       // Made by someone else meanwhile: fine if it is a directory.
       if (!Files.isDirectory(dir)) {
         throw e;

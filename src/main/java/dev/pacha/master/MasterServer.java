@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.sshd.common.PropertyResolverUtils;
@@ -133,7 +134,7 @@ public final class MasterServer implements AutoCloseable {
       sshd.start();
     } catch (BindException e) {
       String where = settings.bind() + ":" + settings.port();
-      if (String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("in use")) {
+      if (String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("in use")) {
         throw PachaException.unreachable(
             "cannot listen on "
                 + where

@@ -44,6 +44,18 @@ class MasterKeysTest {
   }
 
   @Test
+  void add_toAFileWithCommentsAndUnknownLines_keepsThemAndAppends() throws Exception {
+    Path hosts = tmp.resolve("hosts");
+    Path file = MasterKeys.keyFile(hosts, "bar");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, "# bar's laptop\nsk-unknown-type AAAA old\n");
+    String a = line("a");
+    MasterKeys.add(hosts, "bar", Files.writeString(tmp.resolve("a.pub"), a + "\n"));
+    assertEquals(
+        List.of("# bar's laptop", "sk-unknown-type AAAA old", a), Files.readAllLines(file));
+  }
+
+  @Test
   void add_keyWithOptions_warnsThatTheyAreNotHonoured() throws Exception {
     Path f = Files.writeString(tmp.resolve("k.pub"), "from=\"10.0.0.1\" " + line("x") + "\n");
     MasterKeys.Added r = MasterKeys.add(tmp.resolve("hosts"), "bar", f);
