@@ -1,13 +1,18 @@
 package dev.pacha.cli;
 
+import dev.pacha.master.MasterHosts;
+import dev.pacha.master.MasterKeys;
 import dev.pacha.store.MasterStore;
+import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** pacha host add NAME: create a host's directory on the master. */
+/** pacha host add NAME [--key KEY.pub]: create a host's directory on the master. */
 @Command(
     name = "host",
     mixinStandardHelpOptions = true,
@@ -26,10 +31,53 @@ final class HostCommand {
     @Parameters(paramLabel = "NAME")
     String name;
 
+    @Option(
+        names = "--key",
+        paramLabel = "FILE",
+        description =
+            "On the embedded master: let this public key (authorized_keys lines) log in as NAME;"
+                + " it sees NAME's directory only.")
+    Path key;
+
     @Override
     public Integer call() {
-      return addHost(spec, name);
+      return key == null ? addHost(spec, name) : addHostWithKey(spec, name, key);
     }
+  }
+
+  static int addHostWithKey(CommandSpec spec, String name, Path key) {
+    Cli.Context ctx = Cli.context(spec);
+    MasterHosts.Added r = MasterHosts.add(Cli.config(spec), name, key);
+    MasterKeys.Added k = r.keys();
+    for (String w : k.warnings()) {
+      ctx.err().println("pacha: warning: " + w);
+    }
+    PrintWriter out = ctx.out();
+    out.println(
+        (r.created() ? "Added host " : "Host already exists: ")
+            + name
+            + " in "
+            + r.hostsPath()
+            + " (hooks go in "
+            + name
+            + "/pacha_pre and "
+            + name
+            + "/pacha_post)");
+    out.println(
+        "Keys for "
+            + name
+            + ": "
+            + k.added()
+            + " added, "
+            + k.present()
+            + " already there ("
+            + k.file()
+            + "); "
+            + name
+            + " connects to `pacha master serve` as sftp://"
+            + name
+            + "@MASTER:PORT/");
+    return ExitCodes.OK;
   }
 
   static int addHost(CommandSpec spec, String name) {

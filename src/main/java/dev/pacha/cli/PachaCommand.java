@@ -42,6 +42,7 @@ import picocli.CommandLine.Spec;
       DaemonCommand.class,
       CloudInitCommand.class,
       FirstbootCommand.class,
+      MasterCommand.class,
     })
 public final class PachaCommand implements Callable<Integer> {
   final Cli.Context context;
