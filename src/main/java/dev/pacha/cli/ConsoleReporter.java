@@ -73,6 +73,15 @@ final class ConsoleReporter implements Reporter {
         secs % 60);
   }
 
+  /** A size for a sentence: "13 bytes", "18.2 KB", "5.0 MB". */
+  static String bytes(long bytes) {
+    if (bytes < 1024) {
+      return bytes + (bytes == 1 ? " byte" : " bytes");
+    }
+    String s = size(bytes);
+    return s.substring(0, s.length() - 2) + " " + s.substring(s.length() - 2);
+  }
+
   static String size(long bytes) {
     if (bytes < 1024) {
       return Long.toString(bytes);

@@ -49,8 +49,8 @@ final class HostsCommand implements Callable<Integer> {
                         + ", "
                         + s.entries()
                         + " entries, "
-                        + ConsoleReporter.size(s.bytes())
-                        + " bytes, "
+                        + ConsoleReporter.bytes(s.bytes())
+                        + ", "
                         + s.snapshots()
                         + " snapshots"));
       }

@@ -67,8 +67,7 @@ final class LogCommand implements Callable<Integer> {
                   + " entries, "
                   + l.files()
                   + " files, "
-                  + ConsoleReporter.size(l.bytes())
-                  + " bytes"
+                  + ConsoleReporter.bytes(l.bytes())
                   + (l.latest() ? "  (latest)" : ""));
         }
       }

@@ -43,6 +43,7 @@ import picocli.CommandLine.Spec;
       CloudInitCommand.class,
       FirstbootCommand.class,
       MasterCommand.class,
+      DemoCommand.class,
     })
 public final class PachaCommand implements Callable<Integer> {
   final Cli.Context context;

@@ -57,8 +57,8 @@ final class Pushes {
               + " entries, "
               + r.uploadedObjects()
               + " new contents ("
-              + ConsoleReporter.size(r.uploadedBytes())
-              + " bytes) uploaded, "
+              + ConsoleReporter.bytes(r.uploadedBytes())
+              + ") uploaded, "
               + r.reusedObjects()
               + " already on the master");
     }

@@ -116,8 +116,8 @@ final class Rebuilds {
               + " entries, "
               + p.files()
               + " files, "
-              + ConsoleReporter.size(p.bytes())
-              + " bytes)");
+              + ConsoleReporter.bytes(p.bytes())
+              + ")");
     }
     for (RebuildReport.BackedUp b : r.backedUp()) {
       out.println((dry ? "  back up   " : "  backed up ") + b.path() + " -> " + b.backup());

@@ -61,8 +61,8 @@ final class VerifyCommand implements Callable<Integer> {
                   + ": "
                   + r.objects()
                   + " contents, "
-                  + ConsoleReporter.size(r.bytes())
-                  + " bytes read");
+                  + ConsoleReporter.bytes(r.bytes())
+                  + " read");
           r.problems().forEach(p -> out.println("  " + p));
         }
       }

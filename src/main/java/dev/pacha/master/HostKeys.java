@@ -64,6 +64,26 @@ final class HostKeys {
     return new Loaded(pair, true);
   }
 
+  /**
+   * Makes a key pair for a host to log in with (the demo uses it, so that nothing but Java is
+   * needed): the private key in OpenSSH format, 0600, and KEY.pub beside it.
+   *
+   * @return the public line ("ssh-ed25519 AAAA... comment")
+   */
+  static String generateClientKey(Path privateKey, String comment) {
+    KeyPair pair = generate();
+    try {
+      ByteArrayOutputStream text = new ByteArrayOutputStream();
+      OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(pair, comment, null, text);
+      MasterKeys.writePrivate(privateKey, text.toString(StandardCharsets.UTF_8));
+      String pub = PublicKeyEntry.toString(pair.getPublic()) + " " + comment;
+      Files.writeString(privateKey.resolveSibling(privateKey.getFileName() + ".pub"), pub + "\n");
+      return pub;
+    } catch (IOException | GeneralSecurityException e) {
+      throw PachaException.failed("cannot write a key to " + privateKey + ": " + e.getMessage(), e);
+    }
+  }
+
   /** ed25519 where MINA can do it (it needs the EdDSA provider), else RSA 3072. */
   private static KeyPair generate() {
     try {

@@ -119,6 +119,15 @@ public final class MasterKeys {
     return parse(file, true, new ArrayList<>()).stream().map(Line::key).toList();
   }
 
+  /**
+   * Makes a new key pair for a host: KEY (OpenSSH format, 0600) and KEY.pub.
+   *
+   * @return the public line
+   */
+  public static String generate(Path privateKey, String comment) {
+    return HostKeys.generateClientKey(privateKey, comment);
+  }
+
   static boolean contains(List<PublicKey> keys, PublicKey key) {
     return keys.stream().anyMatch(k -> KeyUtils.compareKeys(k, key));
   }
