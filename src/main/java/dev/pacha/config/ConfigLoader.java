@@ -80,6 +80,11 @@ public final class ConfigLoader {
 
   /** Finds the config file in lookup order and reads it. */
   public static PachaConfig load(Optional<Path> cliConfig, Map<String, String> env) {
+    return load(cliConfig, env, SYSTEM_CONFIG);
+  }
+
+  /** {@link #load(Optional, Map)} with another system config path, so tests never read /etc. */
+  static PachaConfig load(Optional<Path> cliConfig, Map<String, String> env, Path systemConfig) {
     if (cliConfig.isPresent()) {
       return read(cliConfig.get(), "--config", env);
     }
@@ -98,9 +103,9 @@ public final class ConfigLoader {
         throw new ConfigException("cannot read " + pointer + ": " + e.getMessage());
       }
     }
-    searched.add(SYSTEM_CONFIG);
-    if (Files.exists(SYSTEM_CONFIG)) {
-      return read(SYSTEM_CONFIG, "the system config", env);
+    searched.add(systemConfig);
+    if (Files.exists(systemConfig)) {
+      return read(systemConfig, "the system config", env);
     }
     throw new NoConfigException(searched);
   }
