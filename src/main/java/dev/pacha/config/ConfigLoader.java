@@ -182,6 +182,19 @@ public final class ConfigLoader {
         String escaped = it.next();
         String key = escaped.replace("..", ".");
         Object value = node.getProperty(escaped);
+        if (value instanceof java.util.Collection<?> many && key.startsWith("pacha.")) {
+          // Commons Configuration keeps every value of a repeated key as a list, which would
+          // otherwise become the text "[a, b]".
+          throw new ConfigException(
+              key
+                  + " is set "
+                  + many.size()
+                  + " times in "
+                  + file
+                  + " (values: "
+                  + many
+                  + "); keep one line for it");
+        }
         String text = value == null ? "" : String.valueOf(value).trim();
         if (section != null && !"DEFAULT".equalsIgnoreCase(section) && key.startsWith("pacha.")) {
           throw new ConfigException(
@@ -192,6 +205,17 @@ public final class ConfigLoader {
                   + section
                   + "]; pacha reads its keys from"
                   + " [DEFAULT]");
+        }
+        if (values.containsKey(key) && key.startsWith("pacha.")) {
+          throw new ConfigException(
+              key
+                  + " is set 2 times in "
+                  + file
+                  + " (values: ["
+                  + values.get(key)
+                  + ", "
+                  + text
+                  + "]); keep one line for it");
         }
         values.put(key, text);
       }

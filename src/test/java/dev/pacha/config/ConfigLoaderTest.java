@@ -321,6 +321,29 @@ class ConfigLoaderTest {
     assertContains(e.getMessage(), "UTF-8");
   }
 
+  @Test
+  void read_keyGivenTwice_throwsConfigExceptionNamingBothValues() {
+    assertBad(
+        "pacha.ssh.user = bar_user\npacha.ssh.user = other\n",
+        "pacha.ssh.user",
+        "2 times",
+        "bar_user",
+        "other",
+        "keep one");
+  }
+
+  @Test
+  void read_keyBeforeAndInsideDefaultSection_throwsConfigExceptionNamingBothValues()
+      throws IOException {
+    Path file = write("twice.conf", "pacha.frequency = 30\n[DEFAULT]\npacha.frequency = 40\n");
+
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> ConfigLoader.read(file, "--config", env));
+
+    assertOneLine(e.getMessage());
+    assertContains(e.getMessage(), "pacha.frequency", "30", "40", "keep one");
+  }
+
   // --- lookup order ---
 
   @Test
