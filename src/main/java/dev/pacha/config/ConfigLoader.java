@@ -182,6 +182,17 @@ public final class ConfigLoader {
         String escaped = it.next();
         String key = escaped.replace("..", ".");
         Object value = node.getProperty(escaped);
+        String whole = String.valueOf(value);
+        if (key.startsWith("pacha.") && (whole.contains("\n") || whole.contains("\r"))) {
+          // Commons Configuration joins a line ending in a backslash with the next one; no value
+          // pacha reads spans lines, and error messages quoting values must stay one line.
+          throw new ConfigException(
+              key
+                  + " in "
+                  + file
+                  + " runs over several lines (a line ending in '\\' continues it);"
+                  + " put its value on one line");
+        }
         if (value instanceof java.util.Collection<?> many && key.startsWith("pacha.")) {
           // Commons Configuration keeps every value of a repeated key as a list, which would
           // otherwise become the text "[a, b]".

@@ -344,6 +344,15 @@ class ConfigLoaderTest {
     assertContains(e.getMessage(), "pacha.frequency", "30", "40", "keep one");
   }
 
+  @Test
+  void read_valueContinuedOnNextLine_throwsOneLineConfigException() {
+    assertBad(
+        "pacha.host = master \\\npacha.ssh.user = bar_user\n",
+        "pacha.host",
+        "several lines",
+        "one line");
+  }
+
   // --- lookup order ---
 
   @Test
