@@ -270,6 +270,12 @@ public final class ConfigLoader {
 
     PachaConfig resolve() {
       checkKeys();
+      for (Map.Entry<String, String> e : raw.entrySet()) {
+        // A NUL would reach Path.of as an InvalidPathException instead of this message.
+        if (e.getKey().startsWith("pacha.") && e.getValue().indexOf('\0') >= 0) {
+          throw bad(e.getKey(), e.getValue().replace("\0", "\\0"), "must not contain NUL");
+        }
+      }
       int frequency =
           integer("pacha.frequency", 60, 0, Integer.MAX_VALUE, "a whole number of seconds");
       if (frequency < 10) {

@@ -322,6 +322,11 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void read_nulInAPath_throwsConfigExceptionNotInvalidPathException() {
+    assertBad("pacha.ssh.identity = /a\u0000b\n", "pacha.ssh.identity", "/a\\0b", "NUL");
+  }
+
+  @Test
   void read_keyGivenTwice_throwsConfigExceptionNamingBothValues() {
     assertBad(
         "pacha.ssh.user = bar_user\npacha.ssh.user = other\n",
