@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
@@ -13,9 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -453,6 +456,173 @@ class ConfigLoaderTest {
   @Test
   void defaultStateDir_stateDirEnvSet_usesIt() {
     assertEquals(state, ConfigLoader.defaultStateDir(env));
+  }
+
+  // --- property: any text either loads or gives a ConfigException ---
+
+  @Test
+  void read_randomAndMutatedConfigs_returnConfigOrThrowConfigException() throws IOException {
+    Random random = new Random(20100101L);
+    String seed = Files.readString(resource("seed-rebuild.conf"), StandardCharsets.UTF_8);
+    String original = Files.readString(resource("original-pacha.conf"), StandardCharsets.UTF_8);
+    Path file = tmp.resolve("fuzz.conf");
+    int loaded = 0;
+    int rejected = 0;
+    for (int i = 0; i < 1000; i++) {
+      String text =
+          switch (i % 3) {
+            case 0 -> mutate(random, seed);
+            case 1 -> mutate(random, original);
+            default -> randomConfig(random);
+          };
+      Files.writeString(file, text, StandardCharsets.UTF_8);
+      try {
+        PachaConfig c = ConfigLoader.read(file, "--config", env);
+        assertTrue(c.frequency() >= 10, "frequency " + c.frequency() + " from:\n" + text);
+        assertTrue(c.sshPort() >= 1 && c.sshPort() <= 65535, "port from:\n" + text);
+        assertTrue(c.hostsPath().startsWith("/"), "hosts.path from:\n" + text);
+        loaded++;
+      } catch (ConfigException e) {
+        assertFalse(
+            e.getMessage().contains("\n"),
+            "multi-line message " + e.getMessage() + " from " + text);
+        rejected++;
+      } catch (RuntimeException | Error e) {
+        fail("config text gave " + e + " instead of a ConfigException:\n" + text, e);
+      }
+    }
+    // Both outcomes must really have been exercised, or the loop proves little.
+    assertTrue(loaded > 100, "loaded " + loaded);
+    assertTrue(rejected > 100, "rejected " + rejected);
+  }
+
+  private static final String[] KEYS = ConfigLoader.KEYS.keySet().toArray(new String[0]);
+  private static final String[] VALUES = {
+    "",
+    "0",
+    "1",
+    "5",
+    "9",
+    "10",
+    "12",
+    "60",
+    "22",
+    "65535",
+    "65536",
+    "-1",
+    "99999999999",
+    "abc",
+    "True",
+    "False",
+    "yes",
+    "no",
+    "maybe",
+    "/opt/pacha/hosts",
+    "pacha/hosts",
+    "/",
+    "~/x",
+    "~",
+    "master.example.com",
+    "bad host",
+    "a/b",
+    "127.0.0.1",
+    "[::1]",
+    "skip",
+    "numeric",
+    "fail",
+    "accept-new",
+    "DEBUG",
+    "sftp://u@h:22/p",
+    "sftp://h:0/p",
+    "file:///tmp/m",
+    "file://h/x",
+    "file:rel",
+    "s3://b/p",
+    "s3:///p",
+    "http://x",
+    "::::",
+    "%(asctime)s",
+    "${env:HOME}",
+    "\"quoted\"",
+    "a ; comment",
+    "a # comment",
+    "x\\",
+    "\u00e9t\u00e9",
+    "\u0000",
+    "/a\u0000b",
+    "\t",
+    "a=b=c",
+    "[x]",
+  };
+  private static final String PALETTE = "ab./:=[]#;\\\"'$%{} \t-_~0123456789\u0000\u00e9\u2603";
+
+  private static String randomConfig(Random r) {
+    StringBuilder sb = new StringBuilder();
+    if (r.nextInt(4) > 0) {
+      sb.append(r.nextInt(8) == 0 ? "[" + word(r) + "]" : "[DEFAULT]").append('\n');
+    }
+    int lines = r.nextInt(12);
+    for (int i = 0; i < lines; i++) {
+      String key =
+          switch (r.nextInt(6)) {
+            case 0 -> word(r);
+            case 1 -> mutateWord(r, KEYS[r.nextInt(KEYS.length)]);
+            default -> KEYS[r.nextInt(KEYS.length)];
+          };
+      String value = r.nextInt(5) == 0 ? word(r) : VALUES[r.nextInt(VALUES.length)];
+      String sep = r.nextInt(10) == 0 ? (r.nextBoolean() ? ":" : " ") : " = ";
+      sb.append(key).append(sep).append(value).append(r.nextInt(10) == 0 ? "\r\n" : "\n");
+    }
+    return sb.toString();
+  }
+
+  private static String mutate(Random r, String text) {
+    List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
+    int edits = 1 + r.nextInt(4);
+    for (int i = 0; i < edits && !lines.isEmpty(); i++) {
+      int at = r.nextInt(lines.size());
+      switch (r.nextInt(5)) {
+        case 0 -> lines.remove(at);
+        case 1 -> lines.add(at, lines.get(at));
+        case 2 -> lines.set(at, mutateWord(r, lines.get(at)));
+        case 3 ->
+            lines.add(at, KEYS[r.nextInt(KEYS.length)] + " = " + VALUES[r.nextInt(VALUES.length)]);
+        default -> lines.set(at, lines.get(at) + PALETTE.charAt(r.nextInt(PALETTE.length())));
+      }
+    }
+    return String.join("\n", lines);
+  }
+
+  private static String mutateWord(Random r, String s) {
+    StringBuilder sb = new StringBuilder(s);
+    int edits = 1 + r.nextInt(3);
+    for (int i = 0; i < edits; i++) {
+      char c = PALETTE.charAt(r.nextInt(PALETTE.length()));
+      int at = sb.length() == 0 ? 0 : r.nextInt(sb.length());
+      switch (r.nextInt(3)) {
+        case 0 -> sb.insert(at, c);
+        case 1 -> {
+          if (sb.length() > 0) {
+            sb.deleteCharAt(at);
+          }
+        }
+        default -> {
+          if (sb.length() > 0) {
+            sb.setCharAt(at, c);
+          }
+        }
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String word(Random r) {
+    StringBuilder sb = new StringBuilder();
+    int n = r.nextInt(12);
+    for (int i = 0; i < n; i++) {
+      sb.append(PALETTE.charAt(r.nextInt(PALETTE.length())));
+    }
+    return sb.toString();
   }
 
   // --- helpers ---
