@@ -239,6 +239,7 @@ class CliTest {
         "--rebuild a --watch",
         "--rebuild ../x",
         "rebuild ../x --yes",
+        "--yes",
         "--dry-run --watch-single some-file",
       })
   void execute_badCommandLine_exits2WithOneLineAndNoStackTrace(String line) throws IOException {
@@ -249,6 +250,14 @@ class CliTest {
     Result r = run(args.toArray(new String[0]));
 
     assertOneLineError(r, ExitCodes.USAGE);
+  }
+
+  @Test
+  void execute_yesWithoutRebuild_namesRebuild() {
+    Result r = run("--yes");
+
+    assertOneLineError(r, ExitCodes.USAGE);
+    assertTrue(r.err().contains("--rebuild"), r.toString());
   }
 
   @Test
