@@ -241,6 +241,9 @@ class CliTest {
         "rebuild ../x --yes",
         "--yes",
         "--dry-run --watch-single some-file",
+        "--yes rebuild bar",
+        "--rebuild bar status",
+        "--json status",
       })
   void execute_badCommandLine_exits2WithOneLineAndNoStackTrace(String line) throws IOException {
     Path conf = config("pacha.hostname = bar\n");
@@ -258,6 +261,19 @@ class CliTest {
 
     assertOneLineError(r, ExitCodes.USAGE);
     assertTrue(r.err().contains("--rebuild"), r.toString());
+  }
+
+  @Test
+  void execute_yesBeforeRebuildSubcommand_isRefusedNotIgnored() throws IOException {
+    // Before the fix, --yes given before `rebuild` was parsed and then silently dropped, and the
+    // run asked the operator to "add --yes".
+    Path conf = config("pacha.hostname = bar\n");
+
+    Result r = run("--config", conf.toString(), "--yes", "rebuild", "bar");
+
+    assertOneLineError(r, ExitCodes.USAGE);
+    assertTrue(r.err().contains("--yes"), r.toString());
+    assertTrue(r.err().contains("pacha rebuild"), r.toString());
   }
 
   @Test
