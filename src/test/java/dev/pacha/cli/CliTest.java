@@ -256,6 +256,15 @@ class CliTest {
   }
 
   @Test
+  void execute_rebuildBadHostName_saysWhatAHostNameMayContain() {
+    Result r = run("--rebuild", "../x");
+
+    assertOneLineError(r, ExitCodes.USAGE);
+    assertTrue(r.err().contains("'../x'"), r.toString());
+    assertTrue(r.err().contains("letters, digits"), r.toString());
+  }
+
+  @Test
   void execute_yesWithoutRebuild_namesRebuild() {
     Result r = run("--yes");
 
