@@ -270,6 +270,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void read_masterUrlFileWithRelativePath_isRefusedNotTakenAsRoot() {
+    // Before the fix this loaded as file:/// : a master store at the filesystem root.
+    assertBad(
+        "pacha.master.url = file:srv/pacha\n", "pacha.master.url", "file:srv/pacha", "absolute");
+  }
+
+  @Test
+  void read_masterUrlFileWithOneSlash_isALocalPath() throws IOException {
+    assertEquals(
+        "file:///srv/pacha",
+        read("pacha.master.url = file:/srv/pacha\n").requireMaster().display());
+  }
+
+  @Test
   void read_badBooleanForMaster_saysTrueOrFalse() {
     assertBad("pacha.master = perhaps\n", "pacha.master", "perhaps", "True or False");
   }
