@@ -10,10 +10,14 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ScopeType;
 
 /** Builds the command line, installs the error handlers and runs it. */
 public final class Cli {
@@ -58,10 +62,37 @@ public final class Cli {
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setExecutionExceptionHandler(Cli::onError);
     cl.setParameterExceptionHandler(Cli::onBadArguments);
+    cl.setExecutionStrategy(Cli::runLast);
     int code = cl.execute(args);
     context.out().flush();
     context.err().flush();
     return code;
+  }
+
+  /**
+   * picocli's default strategy, after refusing root-only options (the original's flags and the
+   * rebuild options) given before a command: picocli runs only the command, so `pacha --yes rebuild
+   * bar` would silently drop --yes.
+   */
+  private static int runLast(CommandLine.ParseResult parsed) {
+    if (parsed.hasSubcommand()) {
+      List<String> dropped = new ArrayList<>();
+      for (OptionSpec o : parsed.matchedOptions()) {
+        if (o.scopeType() != ScopeType.INHERIT && !o.usageHelp() && !o.versionHelp()) {
+          dropped.add(o.longestName());
+        }
+      }
+      if (!dropped.isEmpty()) {
+        CommandLine sub = parsed.subcommand().commandSpec().commandLine();
+        throw new CommandLine.ParameterException(
+            sub,
+            String.join(", ", dropped)
+                + " before the command `"
+                + sub.getCommandName()
+                + "` would be ignored; give a command's options after its name");
+      }
+    }
+    return new CommandLine.RunLast().execute(parsed);
   }
 
   private static int onBadArguments(CommandLine.ParameterException e, String[] args) {

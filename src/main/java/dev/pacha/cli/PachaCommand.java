@@ -161,12 +161,13 @@ public final class PachaCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "choose one of " + String.join(", ", actions));
     }
+    // Before the usage text, so that `pacha --yes` says what is missing.
+    if (rebuild == null && rebuildOptions.touched()) {
+      throw new ParameterException(spec.commandLine(), "rebuild options need --rebuild HOST");
+    }
     if (actions.isEmpty()) {
       spec.commandLine().usage(context.err());
       return ExitCodes.USAGE;
-    }
-    if (rebuild == null && rebuildOptions.touched()) {
-      throw new ParameterException(spec.commandLine(), "rebuild options need --rebuild HOST");
     }
     return switch (actions.get(0)) {
       case "--rebuild" -> Rebuilds.run(spec, rebuild, rebuildOptions);

@@ -22,8 +22,11 @@ final class Rebuilds {
   private Rebuilds() {}
 
   static int run(CommandSpec spec, String host, RebuildOptions o) {
-    if (!HostNames.isValid(host)) {
-      throw new ParameterException(spec.commandLine(), "host name '" + host + "' is not valid");
+    try {
+      HostNames.check(host);
+    } catch (PachaException e) {
+      // The same words as every other command: what a host name may contain.
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     if (o.json && !o.yes && !o.unattended && !o.dryRun) {
       throw new ParameterException(

@@ -83,6 +83,11 @@ public final class ConfigLoader {
 
   /** Finds the config file in lookup order and reads it. */
   public static PachaConfig load(Optional<Path> cliConfig, Map<String, String> env) {
+    return load(cliConfig, env, SYSTEM_CONFIG);
+  }
+
+  /** {@link #load(Optional, Map)} with another system config path, so tests never read /etc. */
+  static PachaConfig load(Optional<Path> cliConfig, Map<String, String> env, Path systemConfig) {
     if (cliConfig.isPresent()) {
       return read(cliConfig.get(), "--config", env);
     }
@@ -101,9 +106,9 @@ public final class ConfigLoader {
         throw new ConfigException("cannot read " + pointer + ": " + e.getMessage());
       }
     }
-    searched.add(SYSTEM_CONFIG);
-    if (Files.exists(SYSTEM_CONFIG)) {
-      return read(SYSTEM_CONFIG, "the system config", env);
+    searched.add(systemConfig);
+    if (Files.exists(systemConfig)) {
+      return read(systemConfig, "the system config", env);
     }
     throw new NoConfigException(searched);
   }
@@ -180,9 +185,29 @@ public final class ConfigLoader {
         String escaped = it.next();
         String key = escaped.replace("..", ".");
         Object value = node.getProperty(escaped);
-        if (value instanceof java.util.Collection<?> several) {
+        String whole = String.valueOf(value);
+        if (key.startsWith("pacha.") && (whole.contains("\n") || whole.contains("\r"))) {
+          // Commons Configuration joins a line ending in a backslash with the next one; no value
+          // pacha reads spans lines, and error messages quoting values must stay one line.
           throw new ConfigException(
-              key + " is set " + several.size() + " times in " + file + "; keep one line");
+              key
+                  + " in "
+                  + file
+                  + " runs over several lines (a line ending in '\\' continues it);"
+                  + " put its value on one line");
+        }
+        if (value instanceof java.util.Collection<?> many && key.startsWith("pacha.")) {
+          // Commons Configuration keeps every value of a repeated key as a list, which would
+          // otherwise become the text "[a, b]".
+          throw new ConfigException(
+              key
+                  + " is set "
+                  + many.size()
+                  + " times in "
+                  + file
+                  + " (values: "
+                  + many
+                  + "); keep one line for it");
         }
         String text = value == null ? "" : String.valueOf(value).trim();
         if (section != null && !"DEFAULT".equalsIgnoreCase(section) && key.startsWith("pacha.")) {
@@ -194,6 +219,17 @@ public final class ConfigLoader {
                   + section
                   + "]; pacha reads its keys from"
                   + " [DEFAULT]");
+        }
+        if (values.containsKey(key) && key.startsWith("pacha.")) {
+          throw new ConfigException(
+              key
+                  + " is set 2 times in "
+                  + file
+                  + " (values: ["
+                  + values.get(key)
+                  + ", "
+                  + text
+                  + "]); keep one line for it");
         }
         values.put(key, text);
       }
@@ -237,6 +273,12 @@ public final class ConfigLoader {
 
     PachaConfig resolve() {
       checkKeys();
+      for (Map.Entry<String, String> e : raw.entrySet()) {
+        // A NUL would reach Path.of as an InvalidPathException instead of this message.
+        if (e.getKey().startsWith("pacha.") && e.getValue().indexOf('\0') >= 0) {
+          throw bad(e.getKey(), e.getValue().replace("\0", "\\0"), "must not contain NUL");
+        }
+      }
       int frequency =
           integer("pacha.frequency", 60, 0, Integer.MAX_VALUE, "a whole number of seconds");
       if (frequency < 10) {

@@ -40,6 +40,11 @@ public record MasterLocation(String scheme, String user, String host, int port, 
           throw new ConfigException(
               what + " = " + url + ": a file:// URL names a local path; use file:///path");
         }
+        if (uri.isOpaque()) {
+          // file:srv/pacha has no path at all; it must not fall back to "/" below.
+          throw new ConfigException(
+              what + " = " + url + ": the path must be absolute; use file:///path");
+        }
         return new MasterLocation("file", null, null, 0, stripSlash(path));
       case "sftp":
         if (uri.getHost() == null) {
