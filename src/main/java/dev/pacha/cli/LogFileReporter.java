@@ -54,14 +54,14 @@ final class LogFileReporter implements Reporter {
     if (!log.enable()) {
       return next;
     }
+    // As in the original, the path may name a directory to log into.
+    java.nio.file.Path file =
+        Files.isDirectory(log.path()) ? log.path().resolve("pacha.log") : log.path();
     try {
-      Files.createDirectories(log.path().toAbsolutePath().getParent());
+      Files.createDirectories(file.toAbsolutePath().getParent());
       Writer w =
           Files.newBufferedWriter(
-              log.path(),
-              StandardCharsets.UTF_8,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.APPEND);
+              file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       return new LogFileReporter(next, w, log);
     } catch (IOException e) {
       next.warn(

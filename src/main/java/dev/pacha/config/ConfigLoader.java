@@ -45,9 +45,9 @@ public final class ConfigLoader {
     KEYS.put("pacha.hosts.path", "/opt/pacha/hosts");
     KEYS.put("pacha.log.enable", "False");
     KEYS.put("pacha.log.path", "/var/log/pacha.log");
-    KEYS.put("pacha.log.level", "INFO");
+    KEYS.put("pacha.log.level", "DEBUG");
     KEYS.put("pacha.log.format", "%(asctime)s %(levelname)s %(name)s %(message)s");
-    KEYS.put("pacha.log.datefmt", "%Y-%m-%d %H:%M:%S");
+    KEYS.put("pacha.log.datefmt", "%H:%M:%S");
     KEYS.put("pacha.hostname", "(the system hostname)");
     KEYS.put("pacha.ssh.identity", "~/.ssh/id_ed25519, then ~/.ssh/id_rsa");
     KEYS.put("pacha.ssh.known_hosts", "~/.ssh/known_hosts");
@@ -369,6 +369,12 @@ public final class ConfigLoader {
         if (!key.startsWith("pacha.") || KEYS.containsKey(key)) {
           continue;
         }
+        if (key.startsWith("pacha.hg.")) {
+          // The original pushed through Mercurial; its hg settings mean nothing here.
+          warnings.add(
+              key + " in " + file + " belongs to the original's Mercurial transport; ignored");
+          continue;
+        }
         String closest = null;
         int best = Integer.MAX_VALUE;
         for (String known : KEYS.keySet()) {
@@ -413,7 +419,8 @@ public final class ConfigLoader {
 
     private Optional<String> optional(String key) {
       String v = raw.get(key);
-      return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v);
+      // "None" is how the original's Python config said "not set".
+      return v == null || v.isEmpty() || v.equals("None") ? Optional.empty() : Optional.of(v);
     }
 
     private String text(String key, String fallback) {
@@ -499,7 +506,7 @@ public final class ConfigLoader {
     }
 
     private String logLevel() {
-      String v = text("pacha.log.level", "INFO").toUpperCase(Locale.ROOT);
+      String v = text("pacha.log.level", "DEBUG").toUpperCase(Locale.ROOT);
       if (!List.of("DEBUG", "INFO", "WARNING", "WARN", "ERROR", "CRITICAL").contains(v)) {
         throw bad(
             "pacha.log.level",

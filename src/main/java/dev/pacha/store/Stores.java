@@ -49,6 +49,15 @@ public final class Stores {
                 .sshIdentity()
                 .map(List::of)
                 .orElse(List.of(home.resolve(".ssh/id_ed25519"), home.resolve(".ssh/id_rsa")));
+        if (keys.stream().noneMatch(Files::isRegularFile)) {
+          // A missing key is a setup problem, not an outage: retrying will not help.
+          throw PachaException.usage(
+              "no SSH key for the master at "
+                  + keys
+                  + "; set pacha.ssh.identity in "
+                  + config.source()
+                  + " to the private key the master accepts");
+        }
         SshSettings ssh =
             new SshSettings(
                 keys,

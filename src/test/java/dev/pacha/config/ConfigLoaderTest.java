@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,7 +67,8 @@ class ConfigLoaderTest {
     assertEquals(Duration.ofSeconds(300), c.hooksTimeout());
     assertFalse(c.log().enable());
     assertEquals(Path.of("/var/log/pacha.log"), c.log().path());
-    assertEquals("INFO", c.log().level());
+    assertEquals("DEBUG", c.log().level(), "the original's default");
+    assertEquals("%H:%M:%S", c.log().dateFormat(), "the original's default");
     assertEquals(List.of(), c.warnings());
     assertEquals(file.toAbsolutePath(), c.source());
   }
@@ -93,6 +92,17 @@ class ConfigLoaderTest {
     assertEquals("%(asctime)s %(levelname)s %(name)s %(message)s", c.log().format());
     assertEquals("%H:%M:%S", c.log().dateFormat());
     assertEquals(List.of(), c.warnings());
+  }
+
+  @Test
+  void read_originalManualSample_acceptsHgKeyAndNoneWithAWarning() throws IOException {
+    PachaConfig c = ConfigLoader.read(resource("original-manual.conf"), "--config", env);
+
+    assertEquals("sftp", c.masterLocation().orElseThrow().scheme());
+    assertEquals("root", c.sshUser());
+    assertEquals(Path.of("/var/log/pacha.log"), c.log().path(), "None means: the default");
+    assertEquals(1, c.warnings().size(), c.warnings().toString());
+    assertTrue(c.warnings().get(0).startsWith("pacha.hg.autocorrect in "), c.warnings().toString());
   }
 
   @Test
@@ -179,21 +189,6 @@ class ConfigLoaderTest {
 
     assertOneLine(e.getMessage());
     assertContains(e.getMessage(), dir.toString(), "is a directory");
-  }
-
-  @Test
-  void read_unreadableFile_throwsConfigExceptionAboutPermissions() throws IOException {
-    // root reads a mode-000 file (and searches a mode-000 directory) anyway, so there is no
-    // honest way to make a file unreadable for root here; the case runs only as another user.
-    assumeFalse(ConfigLoader.isRoot(), "running as root: chmod 000 does not stop root reading");
-    Path file = write("secret.conf", "pacha.frequency = 30\n");
-    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("---------"));
-
-    ConfigException e =
-        assertThrows(ConfigException.class, () -> ConfigLoader.read(file, "--config", env));
-
-    assertOneLine(e.getMessage());
-    assertContains(e.getMessage(), file.toString(), "not readable");
   }
 
   @Test

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.pacha.cli.Cli;
 import dev.pacha.transport.SftpBackend;
@@ -53,7 +52,7 @@ class MasterCommandIT {
   @Test
   void serve_portZero_printsPortAndAKnownHostsLineHostsCanPin_andStopsOnSigterm() throws Exception {
     String launcher = System.getProperty("pacha.launcher");
-    assumeTrue(launcher != null && Files.isExecutable(Path.of(launcher)), "needs the packaged jar");
+    assertTrue(launcher != null && Files.isExecutable(Path.of(launcher)), "needs the packaged jar");
     MasterFixture m = new MasterFixture(tmp);
     Path barKey = m.addHost("bar");
     Process p =
