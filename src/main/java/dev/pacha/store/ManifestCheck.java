@@ -47,6 +47,10 @@ public final class ManifestCheck {
       p.add("manifest lacks roots, packs or entries");
       return p;
     }
+    if (m.roots().contains(null) || m.entries().contains(null) || m.packs().contains(null)) {
+      p.add("manifest has an empty (null) root, pack or entry");
+      return p;
+    }
     for (String root : m.roots()) {
       if (!HostPaths.isClean(root) || root.equals("/")) {
         p.add("tracked root '" + root + "' is not a clean absolute path");
