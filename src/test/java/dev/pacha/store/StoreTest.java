@@ -288,6 +288,11 @@ class StoreTest {
     }
 
     @Override
+    public void delete(String path) throws IOException {
+      real.delete(path);
+    }
+
+    @Override
     public void close() throws IOException {
       real.close();
     }
