@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
       VerifyCommand.class,
       HostsCommand.class,
       HostCommand.class,
+      HooksCommand.class,
       RestoreDbCommand.class,
       DaemonCommand.class,
     })
