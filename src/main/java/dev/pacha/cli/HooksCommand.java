@@ -89,7 +89,7 @@ final class HooksCommand implements Callable<Integer> {
           out.println(
               "Pushed "
                   + d.uploaded().size()
-                  + " hooks to "
+                  + (d.uploaded().size() == 1 ? " hook to " : " hooks to ")
                   + master.describe()
                   + "/"
                   + host
