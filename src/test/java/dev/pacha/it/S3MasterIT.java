@@ -167,6 +167,17 @@ class S3MasterIT {
   }
 
   @Test
+  void hooksPush_noPhaseGiven_exitsTwoSayingWhatToGive() {
+    PachaCli.Run r = cli(config, "hooks", "push", "bar");
+    assertEquals(2, r.code(), r::toString);
+    assertTrue(r.err().contains("give --pre DIR, --post DIR or both"), r::toString);
+    PachaCli.Run missing =
+        cli(config, "hooks", "push", "bar", "--pre", tmp.resolve("nope").toString());
+    assertEquals(2, missing.code(), missing::toString);
+    assertTrue(missing.err().contains("is not a directory"), missing::toString);
+  }
+
+  @Test
   void configValues_s3Keys_shownAsInEffect() {
     PachaCli.Run r = cli(config, "--config-values");
     assertEquals(0, r.code(), r::toString);
