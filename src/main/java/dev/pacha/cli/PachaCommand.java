@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
       VerifyCommand.class,
       HostsCommand.class,
       HostCommand.class,
+      HooksCommand.class,
       RestoreDbCommand.class,
       DaemonCommand.class,
       CloudInitCommand.class,
@@ -219,6 +220,10 @@ public final class PachaCommand implements Callable<Integer> {
     out.println(
         "pacha.master.url = "
             + c.masterLocation().map(m -> m.display()).orElse("(none: set pacha.host)"));
+    out.println("pacha.s3.endpoint = " + c.s3().endpoint().map(Object::toString).orElse("(AWS)"));
+    out.println(
+        "pacha.s3.region = " + c.s3().region().orElse("(the AWS SDK's default region chain)"));
+    out.println("pacha.s3.path_style = " + (c.s3().pathStyle() ? "True" : "False"));
     out.println("pacha.state.dir = " + c.stateDir());
     out.println("pacha.rebuild.staging = " + c.stagingDir());
     out.println("pacha.rebuild.backups = " + c.backupsDir());

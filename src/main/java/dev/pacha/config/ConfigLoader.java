@@ -2,6 +2,8 @@ package dev.pacha.config;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -32,6 +34,7 @@ public final class ConfigLoader {
 
   private static final String CONFIG_POINTER = "config-path";
   private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
+  private static final Pattern REGION = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
 
   /** Every key pacha knows, with its default as shown by --config-values. */
   public static final Map<String, String> KEYS = new LinkedHashMap<>();
@@ -53,6 +56,9 @@ public final class ConfigLoader {
     KEYS.put("pacha.ssh.known_hosts", "~/.ssh/known_hosts");
     KEYS.put("pacha.ssh.host_key_checking", "yes");
     KEYS.put("pacha.master.url", "(built from pacha.host, pacha.ssh.*, pacha.hosts.path)");
+    KEYS.put("pacha.s3.endpoint", "(AWS)");
+    KEYS.put("pacha.s3.region", "(the AWS SDK's default region chain)");
+    KEYS.put("pacha.s3.path_style", "False");
     KEYS.put("pacha.state.dir", "/var/lib/pacha (root) or ~/.local/state/pacha");
     KEYS.put("pacha.rebuild.staging", "<state dir>/staging");
     KEYS.put("pacha.rebuild.backups", "<state dir>/backups");
@@ -301,6 +307,11 @@ public final class ConfigLoader {
       HostKeyChecking checking =
           choice("pacha.ssh.host_key_checking", HostKeyChecking.class, HostKeyChecking.YES);
       Optional<MasterLocation> location = masterLocation(master, host, port, user, hostsPath);
+      S3Settings s3 =
+          new S3Settings(
+              optional("pacha.s3.endpoint").map(this::endpoint),
+              optional("pacha.s3.region").map(this::region),
+              bool("pacha.s3.path_style", false));
       Path stateDir =
           optional("pacha.state.dir")
               .map(v -> path("pacha.state.dir", v))
@@ -354,6 +365,7 @@ public final class ConfigLoader {
           knownHosts,
           checking,
           location,
+          s3,
           stateDir,
           staging,
           backups,
@@ -501,6 +513,36 @@ public final class ConfigLoader {
             v,
             "must be a host name: letters, digits, '.', '-' and '_', starting with a letter or"
                 + " digit");
+      }
+      return v;
+    }
+
+    private URI endpoint(String v) {
+      String allowed =
+          "must be an http:// or https:// URL with a host, such as http://127.0.0.1:9000";
+      URI uri;
+      try {
+        uri = new URI(v);
+      } catch (URISyntaxException e) {
+        throw bad("pacha.s3.endpoint", v, allowed);
+      }
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!(scheme.equals("http") || scheme.equals("https"))
+          || uri.getHost() == null
+          || uri.getRawQuery() != null
+          || uri.getRawFragment() != null
+          || uri.getRawUserInfo() != null) {
+        throw bad("pacha.s3.endpoint", v, allowed);
+      }
+      return uri;
+    }
+
+    private String region(String v) {
+      if (v.length() > 64 || !REGION.matcher(v).matches()) {
+        throw bad(
+            "pacha.s3.region",
+            v,
+            "must be a region name: lower-case letters, digits and '-', such as eu-west-1");
       }
       return v;
     }

@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param hostKeyChecking pacha.ssh.host_key_checking
  * @param masterLocation pacha.master.url, or built from the seed keys; empty when neither names a
  *     master
+ * @param s3 the pacha.s3.* keys, used when the master is an s3:// URL
  * @param stateDir pacha.state.dir
  * @param stagingDir pacha.rebuild.staging
  * @param backupsDir pacha.rebuild.backups
@@ -44,6 +45,7 @@ public record PachaConfig(
     Path knownHosts,
     HostKeyChecking hostKeyChecking,
     Optional<MasterLocation> masterLocation,
+    S3Settings s3,
     Path stateDir,
     Path stagingDir,
     Path backupsDir,

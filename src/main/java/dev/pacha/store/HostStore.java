@@ -1,6 +1,7 @@
 package dev.pacha.store;
 
 import dev.pacha.PachaException;
+import dev.pacha.Reporter;
 import dev.pacha.json.Json;
 import dev.pacha.track.Scanner;
 import dev.pacha.transport.Backend;
@@ -13,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -339,6 +341,82 @@ public final class HostStore {
     return io("read hook " + relPath + " of " + host, () -> backend.readAll(path(relPath)));
   }
 
+  /**
+   * What replacing one phase's hooks did.
+   *
+   * @param dir where the hooks now are ("pacha_pre")
+   * @param uploaded hook names uploaded, in the order they run
+   * @param removed hooks of the previous set that are gone, as paths under the host
+   * @param skipped local entries not uploaded, with the reason
+   */
+  public record HookUpload(
+      String dir, List<String> uploaded, List<String> removed, List<String> skipped) {}
+
+  /**
+   * Replaces the hooks of one phase with the regular files in {@code source}: each goes up to
+   * {@code dirs.get(0)/NAME} (atomically, through the backend), then every other hook of the phase,
+   * in either spelling of its directory, is removed. Dot-files (never run) and subdirectories are
+   * not uploaded.
+   *
+   * @param dirs the phase's directory names, the one to write first ({@link #PRE_HOOK_DIRS})
+   */
+  public HookUpload replaceHooks(List<String> dirs, Path source, Reporter reporter) {
+    List<Path> files = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
+    try (java.util.stream.Stream<Path> s = Files.list(source)) {
+      for (Path p : s.toList()) {
+        String name = p.getFileName().toString();
+        if (name.startsWith(".")) {
+          skipped.add(p + ": a dot-file, never run as a hook");
+        } else if (!Files.isRegularFile(p)) {
+          skipped.add(p + ": not a regular file");
+        } else {
+          files.add(p);
+        }
+      }
+    } catch (IOException e) {
+      throw PachaException.failed("cannot read the hook directory " + source + ": " + e, e);
+    }
+    // Hooks run in byte order of their names; upload and report them in that order.
+    files.sort(Comparator.comparing(p -> p.getFileName().toString(), HostStore::byteOrder));
+    String dir = dirs.get(0);
+    List<String> uploaded = new ArrayList<>();
+    step("create " + path(dir), () -> backend.mkdirs(path(dir)));
+    for (Path f : files) {
+      String name = f.getFileName().toString();
+      reporter.detail("Uploading hook " + dir + "/" + name);
+      byte[] content;
+      try {
+        content = Files.readAllBytes(f);
+      } catch (IOException e) {
+        throw PachaException.failed("cannot read hook " + f + ": " + e.getMessage(), e);
+      }
+      step(
+          "upload hook " + dir + "/" + name + " of " + host,
+          () -> backend.put(path(dir + "/" + name), content));
+      uploaded.add(name);
+    }
+    List<String> removed = new ArrayList<>();
+    for (String d : dirs) {
+      for (String name : io("list hooks of " + host, () -> backend.list(path(d)))) {
+        if (d.equals(dir) && uploaded.contains(name)) {
+          continue;
+        }
+        step(
+            "remove hook " + d + "/" + name + " of " + host,
+            () -> backend.delete(path(d + "/" + name)));
+        removed.add(d + "/" + name);
+      }
+    }
+    return new HookUpload(dir, uploaded, removed, skipped);
+  }
+
+  /** Compares names as their UTF-8 bytes, the order hooks run in. */
+  static int byteOrder(String a, String b) {
+    return Arrays.compareUnsigned(
+        a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+  }
+
   /** Stream that counts and hashes exactly {@code limit} bytes of the underlying stream. */
   private static final class Hashing extends FilterInputStream {
     private final MessageDigest digest = Scanner.newDigest();
@@ -407,6 +485,19 @@ public final class HostStore {
   /** An I/O step against the master. */
   interface IoCall<T> {
     T call() throws IOException;
+  }
+
+  /** An I/O step against the master that returns nothing. */
+  interface IoStep {
+    void run() throws IOException;
+  }
+
+  void step(String what, IoStep step) {
+    try {
+      step.run();
+    } catch (IOException e) {
+      throw unreachable(what, e);
+    }
   }
 
   <T> T io(String what, IoCall<T> call) {

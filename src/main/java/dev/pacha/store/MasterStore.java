@@ -1,5 +1,6 @@
 package dev.pacha.store;
 
+import dev.pacha.Reporter;
 import dev.pacha.transport.Backend;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -59,6 +60,24 @@ public final class MasterStore implements AutoCloseable {
       throw hs.unreachable("create host " + name, e);
     }
     return !existed;
+  }
+
+  /**
+   * Replaces a host's hooks on the master (pacha hooks push): for each phase given, the regular
+   * files of the local directory become the phase's whole set. Works on every backend, for masters
+   * an operator cannot copy files onto (S3).
+   *
+   * @param pre the local pre-hook directory, or empty to leave the pre-hooks alone
+   * @param post the local post-hook directory, or empty to leave the post-hooks alone
+   * @return what was done, pre-hooks first
+   */
+  public List<HostStore.HookUpload> pushHooks(
+      String host, Optional<Path> pre, Optional<Path> post, Reporter reporter) {
+    HostStore hs = host(host);
+    List<HostStore.HookUpload> done = new ArrayList<>();
+    pre.ifPresent(dir -> done.add(hs.replaceHooks(HostStore.PRE_HOOK_DIRS, dir, reporter)));
+    post.ifPresent(dir -> done.add(hs.replaceHooks(HostStore.POST_HOOK_DIRS, dir, reporter)));
+    return done;
   }
 
   /** A summary line per host for `pacha hosts`. */

@@ -4,6 +4,7 @@ import dev.pacha.PachaException;
 import dev.pacha.config.MasterLocation;
 import dev.pacha.config.PachaConfig;
 import dev.pacha.transport.Backend;
+import dev.pacha.transport.BackendProvider;
 import dev.pacha.transport.LocalBackend;
 import dev.pacha.transport.SftpBackend;
 import dev.pacha.transport.SshSettings;
@@ -12,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
 
 /** Opens the master store a config points at. */
 public final class Stores {
@@ -71,12 +74,33 @@ public final class Stores {
           throw PachaException.unreachable(e.getMessage(), e);
         }
       default:
-        throw PachaException.usage(
-            "pacha.master.url = "
-                + where.display()
-                + ": the "
-                + where.scheme()
-                + " store is not available in this build; use sftp:// or file://");
+        BackendProvider provider =
+            provider(where.scheme())
+                .orElseThrow(
+                    () ->
+                        PachaException.usage(
+                            "pacha.master.url = "
+                                + where.display()
+                                + ": the "
+                                + where.scheme()
+                                + " store is not available in this build; use sftp:// or"
+                                + " file://"));
+        try {
+          return provider.open(where, config);
+        } catch (TransportException e) {
+          throw PachaException.unreachable(e.getMessage(), e);
+        }
     }
+  }
+
+  /** The provider of a scheme this package does not know itself (s3:// lives in dev.pacha.aws). */
+  static Optional<BackendProvider> provider(String scheme) {
+    for (BackendProvider p :
+        ServiceLoader.load(BackendProvider.class, BackendProvider.class.getClassLoader())) {
+      if (p.scheme().equalsIgnoreCase(scheme)) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
   }
 }

@@ -42,6 +42,9 @@ public interface Backend extends Closeable {
   /** Creates a directory and its parents when missing. */
   void mkdirs(String dir) throws IOException;
 
+  /** Removes a file; a file that is not there is not an error. */
+  void delete(String path) throws IOException;
+
   /** A write in progress; see {@link Backend#upload(String)}. */
   interface Upload extends Closeable {
     OutputStream stream();

@@ -116,6 +116,11 @@ public final class LocalBackend implements Backend {
   }
 
   @Override
+  public void delete(String path) throws IOException {
+    Files.deleteIfExists(resolve(path));
+  }
+
+  @Override
   public void close() {}
 
   /** fsync a directory so a rename in it survives a crash. */

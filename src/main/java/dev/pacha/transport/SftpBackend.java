@@ -296,6 +296,17 @@ public final class SftpBackend implements Backend {
     }
   }
 
+  @Override
+  public void delete(String path) throws IOException {
+    try {
+      sftp.rm(abs(path));
+    } catch (SftpException e) {
+      if (e.id != ChannelSftp.SSH_FX_NO_SUCH_FILE) {
+        throw wrap("delete", path, e);
+      }
+    }
+  }
+
   private IOException wrap(String op, String path, SftpException e) {
     String where = describe() + "/" + path;
     if (e.id == ChannelSftp.SSH_FX_NO_SUCH_FILE) {
