@@ -2,8 +2,9 @@ locals {
   # 20240131T235959Z-style, safe in AMI and file names.
   stamp = regex_replace(timestamp(), "[-:]", "")
   tags = merge(var.tags, {
-    "Name"       = "${var.image_name}-${local.stamp}"
-    "pacha:role" = "base"
+    "Name"          = "${var.image_name}-${local.stamp}"
+    "pacha:role"    = "base"
+    "pacha:version" = var.pacha_version
   })
 }
 

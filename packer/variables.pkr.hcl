@@ -1,9 +1,15 @@
-# Inputs of the pacha base image. `pacha image bake` sets pacha_deb itself (the .deb it was
-# built with, or --deb FILE); everything else has a default or is off by default.
+# Inputs of the pacha base image. `pacha image bake` sets pacha_deb (the .deb built with it, or
+# --deb FILE) and pacha_version itself; everything else has a default or is off by default.
 
 variable "pacha_deb" {
   type        = string
   description = "Path of the pacha Debian package to install (mvn package builds target/pacha.deb)."
+}
+
+variable "pacha_version" {
+  type        = string
+  default     = "unknown"
+  description = "pacha's version, for the pacha:version tag (pacha image bake sets it)."
 }
 
 variable "image_name" {

@@ -6,6 +6,11 @@ variable "pacha_deb" {
   default = ""
 }
 
+variable "pacha_version" {
+  type    = string
+  default = ""
+}
+
 variable "work_dir" {
   type        = string
   description = "Where the file builder writes and the provisioners leave their marks."
@@ -44,6 +49,7 @@ build {
     inline = [
       "echo \"message: ${var.message}\"",
       "echo \"deb: ${var.pacha_deb}\"",
+      "echo \"version: ${var.pacha_version}\"",
     ]
   }
 
