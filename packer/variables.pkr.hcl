@@ -4,6 +4,11 @@
 variable "pacha_deb" {
   type        = string
   description = "Path of the pacha Debian package to install (mvn package builds target/pacha.deb)."
+
+  validation {
+    condition     = fileexists(var.pacha_deb)
+    error_message = "The pacha_deb value must name an existing file: the pacha .deb (mvn package builds target/pacha.deb)."
+  }
 }
 
 variable "pacha_version" {
@@ -38,24 +43,47 @@ variable "preload_host" {
   type        = string
   default     = ""
   description = "Host the image rebuilds at first boot (PACHA_REBUILD_HOST); empty: user-data says."
+
+  validation {
+    condition     = regex_replace(var.preload_host, "[A-Za-z0-9._-]", "") == ""
+    error_message = "The preload_host value must be a host name (letters, digits, dot, dash, underscore)."
+  }
 }
 
 variable "preload_config_file" {
   type        = string
   default     = ""
   description = "A pacha config to install as /etc/pacha/pacha.conf; empty: none."
+
+  # Checked here: validate does not check the files of a multi-file upload.
+  validation {
+    condition     = var.preload_config_file == "" ? true : fileexists(var.preload_config_file)
+    error_message = "The preload_config_file value must be empty or name an existing file."
+  }
 }
 
 variable "preload_ssh_key_file" {
   type        = string
   default     = ""
   description = "Private key for the master, installed for root (id_ed25519 or id_rsa); empty: none."
+
+  # Checked here: validate does not check the files of a multi-file upload.
+  validation {
+    condition     = var.preload_ssh_key_file == "" ? true : fileexists(var.preload_ssh_key_file)
+    error_message = "The preload_ssh_key_file value must be empty or name an existing file."
+  }
 }
 
 variable "preload_known_hosts_file" {
   type        = string
   default     = ""
   description = "The master's pinned host keys, added to root's known_hosts; empty: none."
+
+  # Checked here: validate does not check the files of a multi-file upload.
+  validation {
+    condition     = var.preload_known_hosts_file == "" ? true : fileexists(var.preload_known_hosts_file)
+    error_message = "The preload_known_hosts_file value must be empty or name an existing file."
+  }
 }
 
 # amazon-ebs
@@ -122,6 +150,11 @@ variable "qemu_seed_dir" {
   type        = string
   default     = ""
   description = "NoCloud seed (user-data, meta-data) authorizing the build key; scripts/qemu-seed.sh makes one."
+
+  validation {
+    condition     = var.qemu_seed_dir == "" ? true : fileexists("${var.qemu_seed_dir}/user-data")
+    error_message = "The qemu_seed_dir value must be empty or a directory holding user-data and meta-data (scripts/qemu-seed.sh DIR makes one)."
+  }
 }
 
 variable "qemu_ssh_private_key_file" {
