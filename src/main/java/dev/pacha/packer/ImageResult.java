@@ -58,7 +58,12 @@ public record ImageResult(
       case OK -> {}
       case INVALID ->
           throw PachaException.usage(
-              "packer rejected the template " + template + first + more + "; fix it and retry");
+              "the template "
+                  + template
+                  + " does not validate"
+                  + first
+                  + more
+                  + "; fix it and retry");
       case CANCELLED ->
           throw new PachaException(
               PachaException.Kind.CANCELLED,

@@ -68,6 +68,14 @@ public final class ImageService {
       Files.writeString(varFile, PackerArguments.varFile(args.generated()), StandardCharsets.UTF_8);
       PackerRunner runner = new PackerRunner(env);
 
+      if (!request.only().isEmpty()) {
+        Optional<ImageResult.Failure> unmatched =
+            unmatchedOnly(request, args, varFile, runner, cancel, deadline);
+        if (unmatched.isPresent()) {
+          return result(
+              action, request, start, ImageResult.INVALID, 0, List.of(), List.of(unmatched.get()));
+        }
+      }
       reporter.step("Validating " + request.template());
       BuildEvents checked = new BuildEvents();
       PackerRunner.Run validation =
@@ -142,6 +150,49 @@ public final class ImageService {
     } finally {
       deleteQuietly(dir);
     }
+  }
+
+  /**
+   * An --only that names no build of the template, with the names it has. Empty when all match, or
+   * when inspect cannot tell (then packer's own handling stands).
+   */
+  private Optional<ImageResult.Failure> unmatchedOnly(
+      ImageRequest request,
+      PackerArguments args,
+      Path varFile,
+      PackerRunner runner,
+      Cancellation cancel,
+      long deadline) {
+    StringBuilder text = new StringBuilder();
+    PackerRunner.Run run =
+        runner.run(
+            args.inspect(packer, varFile),
+            cancel,
+            deadline,
+            request.grace(),
+            e -> {
+              if (e instanceof PackerEvent.Ui ui) {
+                text.append(ui.text()).append('\n');
+              }
+            },
+            this::stderr);
+    List<String> builds = BuildNames.parse(text.toString());
+    if (run.exitCode() != 0 || builds.isEmpty()) {
+      return Optional.empty();
+    }
+    for (String pattern : request.only()) {
+      if (builds.stream().noneMatch(b -> BuildNames.matches(pattern, b))) {
+        return Optional.of(
+            new ImageResult.Failure(
+                "",
+                "--only "
+                    + pattern
+                    + " matches no build of the template; its builds are "
+                    + String.join(", ", builds)
+                    + " (globs work: *.amazon-ebs.debian)"));
+      }
+    }
+    return Optional.empty();
   }
 
   private ImageResult stopped(

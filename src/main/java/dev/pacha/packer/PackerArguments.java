@@ -52,6 +52,13 @@ public final class PackerArguments {
     return command(packer, "validate", generatedVarFile, List.of());
   }
 
+  /** `packer inspect`, without --only: every build of the template. */
+  public List<String> inspect(Path packer, Path generatedVarFile) {
+    List<String> cmd = command(packer, "inspect", generatedVarFile, List.of());
+    cmd.removeIf(a -> a.startsWith("-only="));
+    return cmd;
+  }
+
   /**
    * `packer build`. On error it cleans up (never "ask": nobody may be there to answer; never
    * "abort": a build instance would be left running).

@@ -44,15 +44,19 @@ class PackerTemplatesIT {
 
   @Test
   void validate_amazonEbsSource_packerAcceptsItOffline() throws Exception {
-    Tools.Result r = validate("-only=amazon-ebs.debian");
+    Tools.Result r = validate("-only=pacha-base.amazon-ebs.debian");
     assertEquals(0, r.code(), r.output());
+    // The source really was checked (a -only that matches nothing checks nothing).
+    Tools.Result bad = validate("-only=pacha-base.amazon-ebs.debian", "-var", "image_name=a*b");
+    assertNotEquals(0, bad.code(), bad.output());
+    assertTrue(bad.output().contains("AMIName should only contain"), bad.output());
   }
 
   @Test
   void validate_qemuSourceWithSeed_packerAcceptsIt() throws Exception {
     Tools.Result r =
         validate(
-            "-only=qemu.debian",
+            "-only=pacha-base.qemu.debian",
             "-var",
             OFFLINE_CHECKSUM,
             "-var",
@@ -60,6 +64,15 @@ class PackerTemplatesIT {
             "-var",
             "qemu_ssh_private_key_file=" + seed.resolve("id_ed25519"));
     assertEquals(0, r.code(), r.output());
+    Tools.Result bad =
+        validate(
+            "-only=pacha-base.qemu.debian",
+            "-var",
+            OFFLINE_CHECKSUM,
+            "-var",
+            "qemu_ssh_private_key_file=" + tmp.resolve("no-key"));
+    assertNotEquals(0, bad.code(), bad.output());
+    assertTrue(bad.output().contains("ssh_private_key_file is invalid"), bad.output());
   }
 
   @Test
@@ -86,7 +99,8 @@ class PackerTemplatesIT {
   @Test
   void validate_withoutTheDeb_packerNamesTheMissingVariable() throws Exception {
     Tools.Result r =
-        PackerTool.packer(tmp, "validate", "-only=amazon-ebs.debian", TEMPLATES.toString());
+        PackerTool.packer(
+            tmp, "validate", "-only=pacha-base.amazon-ebs.debian", TEMPLATES.toString());
     assertNotEquals(0, r.code(), r.output());
     assertTrue(r.output().contains("pacha_deb"), r.output());
   }
@@ -95,13 +109,17 @@ class PackerTemplatesIT {
   void validate_badPreloadInputs_packerNamesTheVariable() throws Exception {
     // A multi-file upload is not checked by validate; the variables' own rules catch these.
     Tools.Result missing =
-        validate("-only=amazon-ebs.debian", "-var", "preload_config_file=" + tmp.resolve("nope"));
+        validate(
+            "-only=pacha-base.amazon-ebs.debian",
+            "-var",
+            "preload_config_file=" + tmp.resolve("nope"));
     assertNotEquals(0, missing.code(), missing.output());
     assertTrue(missing.output().contains("The preload_config_file value"), missing.output());
-    Tools.Result host = validate("-only=amazon-ebs.debian", "-var", "preload_host=bar; reboot");
+    Tools.Result host =
+        validate("-only=pacha-base.amazon-ebs.debian", "-var", "preload_host=bar; reboot");
     assertNotEquals(0, host.code(), host.output());
     assertTrue(host.output().contains("The preload_host value"), host.output());
-    Tools.Result seedDir = validate("-only=qemu.debian", "-var", "qemu_seed_dir=" + tmp);
+    Tools.Result seedDir = validate("-only=pacha-base.qemu.debian", "-var", "qemu_seed_dir=" + tmp);
     assertNotEquals(0, seedDir.code(), seedDir.output());
     assertTrue(seedDir.output().contains("The qemu_seed_dir value"), seedDir.output());
   }

@@ -123,7 +123,7 @@ class PackerBuildEventsTest {
                             new ImageResult.Failure("", "Error: another")))
                     .requireOk());
     assertEquals(
-        "packer rejected the template packer: Error: Unsupported argument on bad.pkr.hcl line 3:"
+        "the template packer does not validate: Error: Unsupported argument on bad.pkr.hcl line 3:"
             + " An argument named \"bogus\" is not expected here. (and 1 more); fix it and retry",
         e.getMessage());
     assertFalse(e.getMessage().contains("\n"));
