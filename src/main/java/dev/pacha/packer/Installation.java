@@ -29,9 +29,9 @@ public final class Installation {
     }
   }
 
-  /** The templates that came with pacha: home/../packer (a build) or home/packer (a package). */
+  /** The templates that came with pacha: home/packer (a package) or home/../packer (a build). */
   public static Optional<Path> templates(Path home) {
-    return Stream.of(home.resolveSibling("packer"), home.resolve("packer"))
+    return Stream.of(home.resolve("packer"), home.resolveSibling("packer"))
         .filter(Installation::hasTemplates)
         .findFirst();
   }

@@ -174,4 +174,41 @@ class PackerTemplatesIT {
     Tools.run(tmp, "sh", TEMPLATES.resolve("scripts/qemu-seed.sh").toString(), seed.toString());
     assertEquals(pub, Files.readString(seed.resolve("id_ed25519.pub")).trim());
   }
+
+  @Test
+  void deb_shipsTheTemplatesWithExecutableScriptsButNotTheTestTemplate() throws Exception {
+    String list = Tools.run(tmp, "dpkg-deb", "-c", PackerTool.DEB.toString());
+    for (String f : List.of("build.pkr.hcl", "sources.pkr.hcl", "variables.pkr.hcl")) {
+      assertTrue(
+          list.matches("(?s).*-rw-r--r-- root/root .* \\./usr/share/pacha/packer/" + f + "\n.*"),
+          list);
+    }
+    assertTrue(
+        list.matches(
+            "(?s).*-rwxr-xr-x root/root .* \\./usr/share/pacha/packer/scripts/provision\\.sh\n.*"),
+        list);
+    assertFalse(list.contains("packer/test/"), list);
+  }
+
+  @Test
+  void deb_unpacked_pachaValidatesTheTemplatesItShips() throws Exception {
+    Path root = tmp.resolve("root");
+    Tools.run(tmp, "dpkg-deb", "-x", PackerTool.DEB.toString(), root.toString());
+    Tools.Result r =
+        Tools.exec(
+            tmp,
+            null,
+            List.of(
+                root.resolve("usr/bin/pacha").toString(),
+                "image",
+                "validate",
+                "--deb",
+                PackerTool.DEB.toString(),
+                "--only",
+                "*.amazon-ebs.debian"));
+    assertEquals(0, r.code(), r.output());
+    assertTrue(
+        r.output().contains("The template " + root.resolve("usr/share/pacha/packer") + " is valid"),
+        r.output());
+  }
 }
