@@ -66,8 +66,8 @@ final class ImageCommand implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       description = {
         "Validate a template, then build it with packer; packer's progress streams as it runs.",
-        "Ctrl-C (or --timeout) stops packer gracefully: it gets --grace to clean up (terminate",
-        "its build instance), then what is left of it is killed."
+        "Ctrl-C (or --timeout) stops packer gracefully: it gets --grace to clean up",
+        "(terminate its build instance), then what is left of it is killed."
       })
   static final class Bake implements Callable<Integer> {
     @Spec CommandSpec spec;

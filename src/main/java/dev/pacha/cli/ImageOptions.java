@@ -34,7 +34,9 @@ final class ImageOptions {
       names = "--only",
       paramLabel = "BUILD",
       split = ",",
-      description = "Run only these builds, e.g. amazon-ebs.debian or qemu.debian (repeatable).")
+      description =
+          "Run only these builds: pacha-base.amazon-ebs.debian, pacha-base.qemu.debian, or a glob"
+              + " such as '*.qemu.debian' (repeatable).")
   List<String> only = new ArrayList<>();
 
   @Option(
