@@ -10,7 +10,8 @@ import java.util.List;
  * @param template the template file or directory packer read
  * @param outcome ok, invalid (packer rejected the template or its variables), failed (a build or
  *     provisioner failed), cancelled, timed-out
- * @param packerExitCode packer's exit code of its last run; -1 when it was stopped
+ * @param packerExitCode packer's exit status of its last run; -1 when it never started or would not
+ *     end
  * @param durationMillis wall time of the whole run
  * @param artifacts what the builds produced (failed builds produce none; others may)
  * @param errors why builds failed, or the template's errors

@@ -48,7 +48,7 @@ final class PackerRunner {
   }
 
   /**
-   * @param exitCode packer's exit code (-1 when it had to be killed)
+   * @param exitCode packer's exit status (-1 when it never started or would not end)
    * @param ending whether it ended by itself or was stopped
    * @param stderr the last lines packer wrote to stderr
    */
@@ -57,7 +57,7 @@ final class PackerRunner {
   /**
    * Runs a packer command line to its end.
    *
-   * @param deadline System.nanoTime() after which packer is stopped; Long.MAX_VALUE for none
+   * @param deadline the System.nanoTime() after which packer is stopped (far ahead for none)
    * @param events gets every stdout line as an event, on a reader thread, in order
    * @param stderrLines gets every stderr line, on another reader thread
    */
