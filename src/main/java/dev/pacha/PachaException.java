@@ -20,7 +20,11 @@ public class PachaException extends RuntimeException {
     /** A hook script failed. */
     HOOK,
     /** Another pacha run holds the lock. */
-    LOCKED
+    LOCKED,
+    /** An outside program pacha drives (packer) is not installed or cannot run. */
+    TOOL_MISSING,
+    /** The run was interrupted (Ctrl-C, SIGTERM) or cancelled, and stopped cleanly. */
+    CANCELLED
   }
 
   private final Kind kind;

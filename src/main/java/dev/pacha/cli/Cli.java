@@ -107,8 +107,11 @@ public final class Cli {
   }
 
   private static int onError(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
-    PrintWriter err = cl.getErr();
-    boolean trace = root(cl.getCommandSpec()).global.stacktrace;
+    return report(e, cl.getErr(), root(cl.getCommandSpec()).global.stacktrace);
+  }
+
+  /** The one mapper: prints an error as one line (plus a trace on request), returns its code. */
+  static int report(Exception e, PrintWriter err, boolean trace) {
     if (e instanceof NoConfigException none) {
       printNoConfigBox(err, none);
       return ExitCodes.USAGE;

@@ -13,7 +13,12 @@ import dev.pacha.PachaException;
  * 4 integrity failure (data on the master does not match its manifest)
  * 5 a hook failed
  * 6 another pacha run holds the lock
+ * 7 a program pacha drives is missing (packer)
+ * 130 interrupted (Ctrl-C) or cancelled; what was under way was stopped and cleaned up
  * </pre>
+ *
+ * <p>pacha image: a template that packer rejects is a config error (2), a build or provisioner that
+ * fails or runs past --timeout is a failure (1).
  */
 public final class ExitCodes {
   public static final int OK = 0;
@@ -23,6 +28,10 @@ public final class ExitCodes {
   public static final int INTEGRITY = 4;
   public static final int HOOK = 5;
   public static final int LOCKED = 6;
+  public static final int TOOL_MISSING = 7;
+
+  /** 128 + SIGINT, what a shell reports for a program stopped by Ctrl-C. */
+  public static final int INTERRUPTED = 130;
 
   private ExitCodes() {}
 
@@ -34,6 +43,8 @@ public final class ExitCodes {
       case INTEGRITY -> INTEGRITY;
       case HOOK -> HOOK;
       case LOCKED -> LOCKED;
+      case TOOL_MISSING -> TOOL_MISSING;
+      case CANCELLED -> INTERRUPTED;
     };
   }
 }

@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
       "a dead host's replacement rebuilds itself from them.",
       "",
       "Exit codes: 0 ok, 1 failed, 2 usage or config error, 3 master unreachable or refused,",
-      "4 integrity failure, 5 a hook failed, 6 another pacha run holds the lock."
+      "4 integrity failure, 5 a hook failed, 6 another pacha run holds the lock,",
+      "7 a program pacha drives (packer) is missing, 130 interrupted."
     },
     subcommands = {
       RebuildCommand.class,
@@ -45,6 +46,7 @@ import picocli.CommandLine.Spec;
       FirstbootCommand.class,
       MasterCommand.class,
       DemoCommand.class,
+      ImageCommand.class,
     })
 public final class PachaCommand implements Callable<Integer> {
   final Cli.Context context;
