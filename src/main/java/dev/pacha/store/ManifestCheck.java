@@ -47,7 +47,10 @@ public final class ManifestCheck {
       p.add("manifest lacks roots, packs or entries");
       return p;
     }
-    if (m.roots().contains(null) || m.entries().contains(null) || m.packs().contains(null)) {
+    // (List.of lists refuse contains(null), so look with a stream.)
+    if (m.roots().stream().anyMatch(java.util.Objects::isNull)
+        || m.entries().stream().anyMatch(java.util.Objects::isNull)
+        || m.packs().stream().anyMatch(java.util.Objects::isNull)) {
       p.add("manifest has an empty (null) root, pack or entry");
       return p;
     }
