@@ -10,6 +10,7 @@ import dev.pacha.store.MasterStore;
 import dev.pacha.store.SnapshotWriter;
 import dev.pacha.store.Stores;
 import dev.pacha.track.Entry;
+import dev.pacha.track.HashCache;
 import dev.pacha.track.HostPaths;
 import dev.pacha.track.Scanner;
 import dev.pacha.track.StateDir;
@@ -210,9 +211,25 @@ public final class PushService {
     }
   }
 
-  private static Scanner.Result scan(TrackedState tracked) {
+  private Path hashCacheFile() {
+    return state.path().resolve("hash-cache");
+  }
+
+  private Scanner.Result scan(TrackedState tracked) {
     Path targetRoot = Path.of(tracked.targetRoot() == null ? "/" : tracked.targetRoot());
-    return new Scanner(targetRoot).scan(tracked.roots());
+    long t = System.nanoTime();
+    // Before the first push nothing is on the master to compare with: the uploader hashes each
+    // file as it sends it, so every file is read once.
+    boolean first = !Files.exists(state.lastPush());
+    Scanner.Result r =
+        new Scanner(targetRoot, HashCache.load(hashCacheFile()), !first).scan(tracked.roots());
+    reporter.detail(
+        "scanned "
+            + r.entries().size()
+            + " entries in "
+            + (System.nanoTime() - t) / 1_000_000
+            + " ms");
+    return r;
   }
 
   private SnapshotWriter.PushResult pushLocked(TrackedState tracked) {
@@ -226,13 +243,16 @@ public final class PushService {
     for (String s : scan.skipped()) {
       reporter.warn("skipped " + s);
     }
+    long t = System.nanoTime();
     try (MasterStore master = Stores.open(config, home)) {
+      reporter.detail("connected to the master in " + (System.nanoTime() - t) / 1_000_000 + " ms");
       reporter.step(
           "Pushing " + scan.entries().size() + " entries as " + host + " to " + master.describe());
       SnapshotWriter writer = new SnapshotWriter(master.host(host), reporter);
-      SnapshotWriter.PushResult result = writer.push(targetRoot, tracked.roots(), scan);
+      SnapshotWriter.PushResult result = writer.push(targetRoot, tracked.roots(), scan, lastPush());
       if (writer.lastManifest() != null) {
         state.write(state.lastPush(), Json.bytes(writer.lastManifest()));
+        HashCache.of(writer.lastManifest().entries(), scan.stamps()).save(hashCacheFile());
       }
       return result;
     }
@@ -258,7 +278,8 @@ public final class PushService {
     TrackedState tracked = state.tracked();
     String host = hostName(config, tracked);
     Path targetRoot = Path.of(tracked.targetRoot() == null ? "/" : tracked.targetRoot());
-    Scanner.Result scan = new Scanner(targetRoot).scan(tracked.roots());
+    Scanner.Result scan =
+        new Scanner(targetRoot, HashCache.load(hashCacheFile()), true).scan(tracked.roots());
     Optional<Manifest> last = lastPush();
     Map<String, Entry> before = new HashMap<>();
     last.ifPresent(m -> m.entries().forEach(e -> before.put(e.path(), e)));

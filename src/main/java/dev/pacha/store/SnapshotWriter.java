@@ -77,10 +77,32 @@ public final class SnapshotWriter {
    * @param scan what the scanner found
    */
   public PushResult push(Path targetRoot, List<String> roots, Scanner.Result scan) {
+    return push(targetRoot, roots, scan, Optional.empty());
+  }
+
+  /**
+   * Pushes a scanned tree; {@code lastPushed} is this host's own copy of the manifest it pushed
+   * last, used instead of downloading the latest one when it is the same snapshot.
+   */
+  public PushResult push(
+      Path targetRoot, List<String> roots, Scanner.Result scan, Optional<Manifest> lastPushed) {
     List<String> skipped = new ArrayList<>(scan.skipped());
+    long t0 = System.nanoTime();
     Optional<String> latestId = store.latest();
-    Optional<Manifest> latest = latestId.map(id -> store.manifest(id));
+    Optional<Manifest> latest =
+        latestId.map(
+            id ->
+                lastPushed
+                    .filter(m -> m.id().equals(id) && m.host().equals(store.host()))
+                    .orElseGet(() -> store.manifest(id)));
     Map<String, PackIndex.Slot> known = store.allObjects();
+    reporter.detail(
+        "read the latest snapshot and "
+            + known.size()
+            + " known contents in "
+            + (System.nanoTime() - t0) / 1_000_000
+            + " ms");
+    t0 = System.nanoTime();
 
     Map<String, Entry> byPath = new LinkedHashMap<>();
     for (Entry e : scan.entries()) {
@@ -90,6 +112,10 @@ public final class SnapshotWriter {
     Set<String> counted = new LinkedHashSet<>();
     List<Entry> toUpload = new ArrayList<>();
     for (Entry e : scan.entries()) {
+      if (e.isFile() && e.sha256() == null) {
+        toUpload.add(e); // not hashed yet: hashed while it is sent
+        continue;
+      }
       if (!e.isFile() || !counted.add(e.sha256())) {
         continue;
       }
@@ -135,7 +161,7 @@ public final class SnapshotWriter {
         }
         uploadedBytes += u.length;
         if (!u.sha.equals(e.sha256())) {
-          // Changed between scan and upload: record what was actually sent.
+          // Hashed while sent, or changed between scan and upload: record what was sent.
           byPath.put(e.path(), e.withContent(u.sha, u.length));
         }
         if (known.containsKey(u.sha) || added.containsKey(u.sha)) {
@@ -168,6 +194,15 @@ public final class SnapshotWriter {
         packs.add(slot.pack());
       }
     }
+    reporter.detail(
+        "uploaded "
+            + added.size()
+            + " contents ("
+            + uploadedBytes
+            + " bytes) in "
+            + (System.nanoTime() - t0) / 1_000_000
+            + " ms");
+    t0 = System.nanoTime();
     String id = newId();
     Manifest manifest =
         new Manifest(
@@ -186,6 +221,10 @@ public final class SnapshotWriter {
     } catch (IOException e) {
       throw store.unreachable("write snapshot " + id + " to the master", e);
     }
+    reporter.detail(
+        "wrote the manifest and the latest pointer in "
+            + (System.nanoTime() - t0) / 1_000_000
+            + " ms");
     lastManifest = manifest;
     return new PushResult(
         store.host(), id, true, entries.size(), added.size(), uploadedBytes, reused, skipped);

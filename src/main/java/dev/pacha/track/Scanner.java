@@ -26,14 +26,36 @@ import java.util.Map;
 public final class Scanner {
   private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
-  /** What a scan found: entries in tree order, and what was left out with the reason. */
-  public record Result(List<Entry> entries, List<String> skipped) {}
+  /**
+   * What a scan found: entries in tree order, what was left out with the reason, and each file's
+   * stamp (for the hash cache).
+   */
+  public record Result(
+      List<Entry> entries, List<String> skipped, Map<String, HashCache.Stamp> stamps) {
+    public Result(List<Entry> entries, List<String> skipped) {
+      this(entries, skipped, Map.of());
+    }
+  }
 
   private final Path targetRoot;
+  private final HashCache cache;
+  private final boolean hashMisses;
+  private final Map<String, HashCache.Stamp> stamps = new java.util.HashMap<>();
 
   /** A scanner reading recorded paths under {@code targetRoot} ("/" on a real host). */
   public Scanner(Path targetRoot) {
+    this(targetRoot, HashCache.empty(), true);
+  }
+
+  /**
+   * A scanner that takes file hashes from {@code cache} when a file's stamp matches, and hashes the
+   * others only when {@code hashMisses} (else their sha256 is left empty for the uploader to
+   * compute while it sends them: a first push reads each file once).
+   */
+  public Scanner(Path targetRoot, HashCache cache, boolean hashMisses) {
     this.targetRoot = targetRoot;
+    this.cache = cache;
+    this.hashMisses = hashMisses;
   }
 
   public Result scan(List<String> roots) {
@@ -80,13 +102,13 @@ public final class Scanner {
       }
     }
     entries.sort((a, b) -> HostPaths.TREE_ORDER.compare(a.path(), b.path()));
-    return new Result(List.copyOf(entries), List.copyOf(skipped));
+    return new Result(List.copyOf(entries), List.copyOf(skipped), Map.copyOf(stamps));
   }
 
   private void add(Path disk, List<Entry> entries, List<String> skipped) {
     String path = recorded(disk);
     try {
-      entries.add(read(disk, path, true));
+      entries.add(readCached(disk, path));
     } catch (UnsupportedTypeException e) {
       skipped.add(path + ": " + e.getMessage() + "; pacha tracks files, directories and symlinks");
     } catch (IOException e) {
@@ -94,42 +116,97 @@ public final class Scanner {
     }
   }
 
+  private Entry readCached(Path disk, String path) throws IOException {
+    Read r = readOne(disk, path, false);
+    Entry e = r.entry();
+    if (!e.isFile()) {
+      return e;
+    }
+    stamps.put(path, r.stamp());
+    java.util.Optional<String> known = cache.lookup(path, r.stamp());
+    if (known.isPresent()) {
+      return e.withContent(known.get(), e.size());
+    }
+    return hashMisses ? e.withContent(sha256(disk), e.size()) : e;
+  }
+
+  private static long nanos(java.nio.file.attribute.FileTime t) {
+    java.time.Instant i = t.toInstant();
+    return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+  }
+
   /** Reads one entry's metadata and, for a file when {@code hash} is set, its sha256. */
   public static Entry read(Path disk, String path, boolean hash) throws IOException {
-    PosixFileAttributes attrs = Files.readAttributes(disk, PosixFileAttributes.class, NOFOLLOW);
-    Map<String, Object> unix = Files.readAttributes(disk, "unix:mode,uid,gid", NOFOLLOW);
-    int mode = (Integer) unix.get("mode") & 07777;
+    return new Scanner(Path.of("/")).readOne(disk, path, hash).entry();
+  }
+
+  /** An entry and its stamp, from one stat call. */
+  private record Read(Entry entry, HashCache.Stamp stamp) {}
+
+  /** Owner and group names by id: one passwd/group lookup per id, not per file. */
+  private final Map<Integer, String> users = new java.util.HashMap<>();
+
+  private final Map<Integer, String> groups = new java.util.HashMap<>();
+
+  private Read readOne(Path disk, String path, boolean hash) throws IOException {
+    // One lstat for everything; the names come from a per-id cache.
+    Map<String, Object> a =
+        Files.readAttributes(
+            disk,
+            "unix:mode,uid,gid,ino,ctime,size,lastModifiedTime,isSymbolicLink,isDirectory,isRegularFile",
+            NOFOLLOW);
+    int rawMode = (Integer) a.get("mode");
+    int uid = (Integer) a.get("uid");
+    int gid = (Integer) a.get("gid");
     String type;
     String target = null;
     String sha = null;
     long size = 0;
-    if (attrs.isSymbolicLink()) {
+    if ((Boolean) a.get("isSymbolicLink")) {
       type = Entry.SYMLINK;
       target = Files.readSymbolicLink(disk).toString();
-    } else if (attrs.isDirectory()) {
+    } else if ((Boolean) a.get("isDirectory")) {
       type = Entry.DIR;
-    } else if (attrs.isRegularFile()) {
+    } else if ((Boolean) a.get("isRegularFile")) {
       type = Entry.FILE;
-      size = attrs.size();
+      size = (Long) a.get("size");
       if (hash) {
         sha = sha256(disk);
       }
     } else {
-      throw new UnsupportedTypeException(
-          attrs.isOther() ? kind((Integer) unix.get("mode")) : "an unknown type");
+      throw new UnsupportedTypeException(kind(rawMode));
     }
-    return new Entry(
-        path,
-        type,
-        Entry.modeString(mode),
-        (Integer) unix.get("uid"),
-        (Integer) unix.get("gid"),
-        attrs.owner().getName(),
-        attrs.group().getName(),
-        size,
-        attrs.lastModifiedTime().toInstant().toString(),
-        sha,
-        target);
+    String owner = users.get(uid);
+    String group = groups.get(gid);
+    if (owner == null || group == null) {
+      PosixFileAttributes names = Files.readAttributes(disk, PosixFileAttributes.class, NOFOLLOW);
+      owner = names.owner().getName();
+      group = names.group().getName();
+      users.put(uid, owner);
+      groups.put(gid, group);
+    }
+    java.nio.file.attribute.FileTime mtime =
+        (java.nio.file.attribute.FileTime) a.get("lastModifiedTime");
+    Entry e =
+        new Entry(
+            path,
+            type,
+            Entry.modeString(rawMode & 07777),
+            uid,
+            gid,
+            owner,
+            group,
+            size,
+            mtime.toInstant().toString(),
+            sha,
+            target);
+    HashCache.Stamp stamp =
+        new HashCache.Stamp(
+            size,
+            nanos(mtime),
+            nanos((java.nio.file.attribute.FileTime) a.get("ctime")),
+            (Long) a.get("ino"));
+    return new Read(e, stamp);
   }
 
   /** The sha256 of a file's content, as lowercase hex. */

@@ -96,6 +96,11 @@ public final class SftpBackend implements Backend {
       session = jsch.getSession(user, host, port);
       session.setConfig("StrictHostKeyChecking", "yes");
       session.setConfig("PreferredAuthentications", "publickey");
+      String ciphers = System.getProperty("pacha.ssh.ciphers");
+      if (ciphers != null) {
+        session.setConfig("cipher.s2c", ciphers);
+        session.setConfig("cipher.c2s", ciphers);
+      }
       session.setServerAliveInterval(15_000);
       session.setServerAliveCountMax(4);
       session.setTimeout((int) ssh.readTimeout().toMillis());
