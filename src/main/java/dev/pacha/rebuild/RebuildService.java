@@ -44,6 +44,12 @@ public final class RebuildService {
   private static final DateTimeFormatter RUN_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
+  /**
+   * Connections a rebuild reads over at once: one SFTP channel is bound by one thread's ciphers, so
+   * a second connection uses the second core (measured in bench/, README Performance).
+   */
+  static final int FETCH_CONNECTIONS = 2;
+
   private final PachaConfig config;
   private final Path home;
   private final Reporter reporter;
@@ -195,7 +201,8 @@ public final class RebuildService {
       Map<String, String> bad =
           store.fetch(
               selectedManifest,
-              (sha, in, length) -> stage(objects.resolve(sha), in, names.get(sha), length));
+              (sha, in, length) -> stage(objects.resolve(sha), in, names.get(sha), length),
+              FETCH_CONNECTIONS);
       fetchMs = ms(t);
       if (!bad.isEmpty()) {
         List<String> lines = Verifier.describe(selectedManifest, bad);

@@ -237,6 +237,14 @@ public final class HostStore {
    * @return problems by sha256 (missing, truncated, hash mismatch); empty when all is well
    */
   public Map<String, String> fetch(Manifest m, ObjectSink sink) {
+    return fetch(m, sink, 1);
+  }
+
+  /**
+   * As {@link #fetch(Manifest, ObjectSink)}, over up to {@code parallel} connections at once (the
+   * sink must then take objects from several threads).
+   */
+  public Map<String, String> fetch(Manifest m, ObjectSink sink, int parallel) {
     Map<String, PackIndex.Slot> slots = index(m.packs(), true);
     Map<String, String> problems = new TreeMap<>();
     Map<String, List<Map.Entry<String, PackIndex.Slot>>> byPack = new TreeMap<>();
@@ -258,23 +266,127 @@ public final class HostStore {
       }
       byPack.computeIfAbsent(slot.pack(), k -> new ArrayList<>()).add(Map.entry(w.getKey(), slot));
     }
-    for (Map.Entry<String, List<Map.Entry<String, PackIndex.Slot>>> pack : byPack.entrySet()) {
-      List<Map.Entry<String, PackIndex.Slot>> list = pack.getValue();
-      list.sort(Comparator.comparingLong(e -> e.getValue().offset()));
-      try {
-        readPack(pack.getKey(), list, sink, problems);
-      } catch (NoSuchFileException e) {
-        for (Map.Entry<String, PackIndex.Slot> s : list) {
-          problems.putIfAbsent(s.getKey(), "pack " + pack.getKey() + " is missing on the master");
-        }
-      } catch (IOException e) {
-        throw unreachable("read pack " + pack.getKey() + " of " + host, e);
+    List<Unit> units = units(byPack, parallel);
+    int workers = Math.min(parallel, units.size());
+    Map<String, String> found = java.util.Collections.synchronizedMap(problems);
+    if (workers <= 1) {
+      for (Unit u : units) {
+        read(backend, u, sink, found);
       }
+      return problems;
+    }
+    // Each worker reads its share over its own connection; the first failure wins.
+    List<List<Unit>> shares = new ArrayList<>();
+    long[] load = new long[workers];
+    for (int i = 0; i < workers; i++) {
+      shares.add(new ArrayList<>());
+    }
+    for (Unit u : units) {
+      int least = 0;
+      for (int i = 1; i < workers; i++) {
+        if (load[i] < load[least]) {
+          least = i;
+        }
+      }
+      shares.get(least).add(u);
+      load[least] += u.bytes();
+    }
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(workers);
+    try {
+      List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+      for (int i = 0; i < workers; i++) {
+        List<Unit> share = shares.get(i);
+        boolean own = i == 0;
+        futures.add(
+            pool.submit(
+                () -> {
+                  Backend b =
+                      own ? backend : io("open another connection to the master", backend::fork);
+                  try {
+                    for (Unit u : share) {
+                      read(b, u, sink, found);
+                    }
+                  } finally {
+                    if (b != backend) {
+                      try {
+                        b.close();
+                      } catch (IOException e) {
+                        // Reads are done; nothing to lose.
+                      }
+                    }
+                  }
+                  return null;
+                }));
+      }
+      for (java.util.concurrent.Future<?> f : futures) {
+        try {
+          f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException r) {
+            throw r;
+          }
+          throw new IllegalStateException(e.getCause());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw PachaException.failed("interrupted while reading from the master", e);
+    } finally {
+      pool.shutdownNow();
     }
     return problems;
   }
 
+  /** A run of objects in one pack, read over one stream. */
+  private record Unit(String pack, List<Map.Entry<String, PackIndex.Slot>> slots, long bytes) {}
+
+  /** Splits each pack's wanted objects into runs of about total/parallel bytes. */
+  private static List<Unit> units(
+      Map<String, List<Map.Entry<String, PackIndex.Slot>>> byPack, int parallel) {
+    long total = 0;
+    for (List<Map.Entry<String, PackIndex.Slot>> l : byPack.values()) {
+      for (Map.Entry<String, PackIndex.Slot> s : l) {
+        total += s.getValue().length();
+      }
+    }
+    long target = Math.max(1 << 20, total / Math.max(1, parallel));
+    List<Unit> units = new ArrayList<>();
+    for (Map.Entry<String, List<Map.Entry<String, PackIndex.Slot>>> pack : byPack.entrySet()) {
+      List<Map.Entry<String, PackIndex.Slot>> list = pack.getValue();
+      list.sort(Comparator.comparingLong(e -> e.getValue().offset()));
+      List<Map.Entry<String, PackIndex.Slot>> run = new ArrayList<>();
+      long bytes = 0;
+      for (Map.Entry<String, PackIndex.Slot> s : list) {
+        run.add(s);
+        bytes += s.getValue().length();
+        if (bytes >= target) {
+          units.add(new Unit(pack.getKey(), run, bytes));
+          run = new ArrayList<>();
+          bytes = 0;
+        }
+      }
+      if (!run.isEmpty()) {
+        units.add(new Unit(pack.getKey(), run, bytes));
+      }
+    }
+    return units;
+  }
+
+  private void read(Backend b, Unit u, ObjectSink sink, Map<String, String> problems) {
+    try {
+      readPack(b, u.pack(), u.slots(), sink, problems);
+    } catch (NoSuchFileException e) {
+      for (Map.Entry<String, PackIndex.Slot> s : u.slots()) {
+        problems.putIfAbsent(s.getKey(), "pack " + u.pack() + " is missing on the master");
+      }
+    } catch (IOException e) {
+      throw unreachable("read pack " + u.pack() + " of " + host, e);
+    }
+  }
+
   private void readPack(
+      Backend backend,
       String pack,
       List<Map.Entry<String, PackIndex.Slot>> slots,
       ObjectSink sink,

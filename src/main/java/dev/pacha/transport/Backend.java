@@ -53,6 +53,14 @@ public interface Backend extends Closeable {
     void commit() throws IOException;
   }
 
+  /**
+   * Another connection to the same store, for reading in parallel; the caller closes it. A backend
+   * whose reads are already safe to run concurrently returns itself.
+   */
+  default Backend fork() throws IOException {
+    return this;
+  }
+
   /** Writes a small file in one go, atomically. */
   default void put(String path, byte[] content) throws IOException {
     try (Upload up = upload(path)) {

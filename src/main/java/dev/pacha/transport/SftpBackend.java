@@ -45,6 +45,7 @@ public final class SftpBackend implements Backend {
   private final Session session;
   private final ChannelSftp sftp;
   private final Set<String> knownDirs = new HashSet<>();
+  private SshSettings ssh;
 
   private SftpBackend(
       String user, String host, int port, String root, Session session, ChannelSftp sftp) {
@@ -115,7 +116,9 @@ public final class SftpBackend implements Backend {
       ChannelSftp sftp = (ChannelSftp) session.openChannel("sftp");
       sftp.connect((int) ssh.connectTimeout().toMillis());
       sftp.setBulkRequests(64);
-      return new SftpBackend(user, host, port, root, session, sftp);
+      SftpBackend b = new SftpBackend(user, host, port, root, session, sftp);
+      b.ssh = ssh;
+      return b;
     } catch (JSchException e) {
       session.disconnect();
       throw new TransportException(
@@ -157,6 +160,12 @@ public final class SftpBackend implements Backend {
           + " user's authorized_keys)";
     }
     return "cannot connect to the master " + where + ": " + msg;
+  }
+
+  /** A second SSH session: one SFTP channel serves one request stream at a time. */
+  @Override
+  public Backend fork() throws IOException {
+    return connect(user, host, port, root, ssh);
   }
 
   @Override
