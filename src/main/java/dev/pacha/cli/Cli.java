@@ -63,7 +63,18 @@ public final class Cli {
     cl.setExecutionExceptionHandler(Cli::onError);
     cl.setParameterExceptionHandler(Cli::onBadArguments);
     cl.setExecutionStrategy(Cli::runLast);
-    int code = cl.execute(args);
+    int code;
+    try {
+      code = cl.execute(args);
+    } catch (OutOfMemoryError e) {
+      context
+          .err()
+          .println(
+              "pacha: out of memory (Java heap limit "
+                  + Runtime.getRuntime().maxMemory() / (1 << 20)
+                  + " MiB); for very large trees raise it, e.g. PACHA_JAVA_OPTS=-Xmx1g");
+      code = ExitCodes.FAILED;
+    }
     context.out().flush();
     context.err().flush();
     return code;

@@ -3,7 +3,6 @@ package dev.pacha.daemon;
 import dev.pacha.PachaException;
 import dev.pacha.Reporter;
 import dev.pacha.config.PachaConfig;
-import dev.pacha.json.Json;
 import dev.pacha.store.HostNames;
 import dev.pacha.store.Manifest;
 import dev.pacha.store.MasterStore;
@@ -198,7 +197,7 @@ public final class PushService {
       return Optional.empty();
     }
     try {
-      return Optional.of(Json.read(Files.readAllBytes(state.lastPush()), Manifest.class));
+      return Optional.of(state.readJson(state.lastPush(), Manifest.class));
     } catch (IOException | RuntimeException e) {
       reporter.warn("cannot read " + state.lastPush() + "; treating every entry as new");
       return Optional.empty();
@@ -251,7 +250,7 @@ public final class PushService {
       SnapshotWriter writer = new SnapshotWriter(master.host(host), reporter);
       SnapshotWriter.PushResult result = writer.push(targetRoot, tracked.roots(), scan, lastPush());
       if (writer.lastManifest() != null) {
-        state.write(state.lastPush(), Json.bytes(writer.lastManifest()));
+        state.writeJson(state.lastPush(), writer.lastManifest());
         HashCache.of(writer.lastManifest().entries(), scan.stamps()).save(hashCacheFile());
       }
       return result;

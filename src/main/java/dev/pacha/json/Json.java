@@ -7,7 +7,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 
 /**
@@ -42,6 +45,34 @@ public final class Json {
       return MAPPER.writeValueAsBytes(value);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Streams JSON to {@code out} (large manifests never sit in memory as one byte array). */
+  public static void write(OutputStream out, Object value) throws IOException {
+    MAPPER.writeValue(
+        new FilterOutputStream(out) {
+          @Override
+          public void close() throws IOException {
+            flush(); // the caller owns the stream and decides when it is complete
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+          }
+        },
+        value);
+  }
+
+  /** Reads JSON from a stream; see {@link #read(byte[], Class)}. */
+  public static <T> T read(InputStream in, Class<T> type) throws IOException {
+    try {
+      return MAPPER.readValue(in, type);
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      int cut = why.indexOf('\n');
+      throw new JsonException(cut > 0 ? why.substring(0, cut) : why);
     }
   }
 

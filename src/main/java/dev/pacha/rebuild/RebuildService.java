@@ -82,7 +82,7 @@ public final class RebuildService {
       Manifest m = hs.manifest(hs.resolve(Optional.empty()));
       TrackedState next = new TrackedState(host, targetRoot.toString(), m.roots());
       state.saveTracked(next);
-      state.write(state.lastPush(), Json.bytes(m));
+      state.writeJson(state.lastPush(), m);
       return next;
     }
   }
@@ -175,7 +175,11 @@ public final class RebuildService {
       Path objects = staging.resolve("objects");
       try {
         Files.createDirectory(objects);
-        Files.write(staging.resolve("manifest.json"), Json.bytes(m));
+        try (java.io.OutputStream out =
+            new java.io.BufferedOutputStream(
+                Files.newOutputStream(staging.resolve("manifest.json")), 1 << 16)) {
+          Json.write(out, m);
+        }
       } catch (IOException e) {
         throw fail(
             PachaException.Kind.FAILED,
@@ -291,7 +295,7 @@ public final class RebuildService {
       // The rebuilt host carries on pushing as the host it replaced.
       if (req.full()) {
         state.saveTracked(new TrackedState(req.host(), targetRoot.toString(), m.roots()));
-        state.write(state.lastPush(), Json.bytes(m));
+        state.writeJson(state.lastPush(), m);
       }
 
       // 5. Post-hooks: all run; failures are reported.

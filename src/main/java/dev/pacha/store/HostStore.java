@@ -151,21 +151,17 @@ public final class HostStore {
 
   /** Reads and checks a manifest; a damaged one is an integrity error (exit 4). */
   public Manifest manifest(String id) {
-    byte[] raw;
-    try {
-      raw = backend.readAll(path(SNAPSHOTS + "/" + id + ".json"));
+    Manifest m;
+    try (InputStream in = backend.read(path(SNAPSHOTS + "/" + id + ".json"), 0)) {
+      m = Json.read(new java.io.BufferedInputStream(in, 1 << 16), Manifest.class);
     } catch (NoSuchFileException e) {
       throw PachaException.integrity(
           "snapshot " + id + " of " + host + " is named but its manifest is missing on the master");
-    } catch (IOException e) {
-      throw unreachable("read snapshot " + id + " of " + host, e);
-    }
-    Manifest m;
-    try {
-      m = Json.read(raw, Manifest.class);
     } catch (Json.JsonException e) {
       throw PachaException.integrity(
           "the manifest of snapshot " + id + " of " + host + " is not valid: " + e.getMessage());
+    } catch (IOException e) {
+      throw unreachable("read snapshot " + id + " of " + host, e);
     }
     if (!id.equals(m.id())) {
       throw PachaException.integrity(

@@ -216,7 +216,11 @@ public final class SnapshotWriter {
     ManifestCheck.check(manifest, store.host());
     Backend backend = store.backend();
     try {
-      backend.put(store.path(HostStore.SNAPSHOTS + "/" + id + ".json"), Json.bytes(manifest));
+      try (Backend.Upload up =
+          backend.upload(store.path(HostStore.SNAPSHOTS + "/" + id + ".json"))) {
+        Json.write(up.stream(), manifest);
+        up.commit();
+      }
       backend.put(store.path(HostStore.LATEST), (id + "\n").getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw store.unreachable("write snapshot " + id + " to the master", e);

@@ -83,6 +83,39 @@ public final class StateDir {
     }
   }
 
+  /** Writes a record as JSON atomically, streamed (a large manifest is never one byte array). */
+  public void writeJson(Path file, Object value) {
+    try {
+      ensure();
+      Files.createDirectories(file.getParent());
+      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+      try (FileChannel ch =
+              FileChannel.open(
+                  tmp,
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.TRUNCATE_EXISTING,
+                  StandardOpenOption.WRITE);
+          java.io.OutputStream out =
+              new java.io.BufferedOutputStream(
+                  java.nio.channels.Channels.newOutputStream(ch), 1 << 16)) {
+        Json.write(out, value);
+        out.flush();
+        ch.force(true);
+      }
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw PachaException.failed("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads a JSON record from the state dir, streamed. */
+  public <T> T readJson(Path file, Class<T> type) throws IOException {
+    try (java.io.InputStream in =
+        new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+      return Json.read(in, type);
+    }
+  }
+
   /** Creates the state dir (0700) when missing. */
   public void ensure() throws IOException {
     if (!Files.isDirectory(dir)) {

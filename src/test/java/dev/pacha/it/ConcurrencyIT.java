@@ -54,7 +54,15 @@ class ConcurrencyIT {
   void pushAndRebuild_duringARebuild_exitSixAtOnceAndTheStoreStaysVerifiable() throws Exception {
     Path started = tmp.resolve("hook-started");
     Path pre = Files.createDirectories(master.resolve("bar/pacha_pre"));
-    Files.writeString(pre.resolve("10-slow"), "#!/bin/sh\ntouch " + started + "\nsleep 4\n");
+    Path release = tmp.resolve("release");
+    // The hook holds the rebuild (and its lock) until the test has tried the other commands.
+    Files.writeString(
+        pre.resolve("10-slow"),
+        "#!/bin/sh\ntouch "
+            + started
+            + "\ni=0\nwhile [ ! -e "
+            + release
+            + " ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i+1)); done\n");
     Process rebuild =
         new ProcessBuilder(
                 command("rebuild", "bar", "--yes", "--target-root", tmp.resolve("new").toString()))
@@ -80,7 +88,9 @@ class ConcurrencyIT {
             && push.output().contains("rebuild bar"),
         push.output());
     assertEquals(6, second.code(), second.output());
-    assertTrue(rebuild.isAlive() || waited < 4000, "both were refused at once, not after waiting");
+    assertTrue(rebuild.isAlive(), "both were refused while the rebuild held the lock");
+    assertTrue(waited < 60_000, "refused at once, not after waiting: " + waited + " ms");
+    Files.writeString(release, "");
 
     assertTrue(rebuild.waitFor(60, TimeUnit.SECONDS));
     assertEquals(0, rebuild.exitValue(), Files.readString(tmp.resolve("rebuild.out")));
