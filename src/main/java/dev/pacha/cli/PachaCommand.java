@@ -47,6 +47,7 @@ import picocli.CommandLine.Spec;
       MasterCommand.class,
       DemoCommand.class,
       ImageCommand.class,
+      AwsCommand.class,
     })
 public final class PachaCommand implements Callable<Integer> {
   final Cli.Context context;
