@@ -15,6 +15,8 @@ final class AwsErrors {
       Set.of(
           "AccessDenied",
           "AccessDeniedException",
+          "Unauthorized",
+          "Forbidden",
           "UnauthorizedOperation",
           "AuthFailure",
           "UnrecognizedClientException",
@@ -45,7 +47,11 @@ final class AwsErrors {
     if (e instanceof AwsServiceException service) {
       String code = S3Errors.code(service);
       String message = message(service);
-      return code + (message.isEmpty() ? "" : ": " + message) + hint(code);
+      // The JDK's HTTP client drops the body of a 401 to a POST (EC2's AuthFailure), so the
+      // status is all there is to go on then.
+      return code
+          + (message.isEmpty() ? " (HTTP " + service.statusCode() + ")" : ": " + message)
+          + hint(code);
     }
     String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     if (msg.startsWith("Unable to load credentials")) {
