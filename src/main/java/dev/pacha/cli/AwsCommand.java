@@ -256,7 +256,9 @@ final class AwsCommand implements Callable<Integer> {
               waitRunning,
               waitTimeout);
       Cli.Context ctx = Cli.context(spec);
-      ConsoleReporter reporter = new ConsoleReporter(ctx, json, Cli.root(spec).global.verbose);
+      // Steps only for a person at a terminal: `id=$(pacha aws launch …)` gets the id line alone.
+      ConsoleReporter reporter =
+          new ConsoleReporter(ctx, json || !ctx.terminal(), Cli.root(spec).global.verbose);
       Ec2Service.Launched l = new Ec2Service(settings(spec)).launch(req, reporter);
       if (json) {
         ctx.out().println(Json.write(l));

@@ -146,7 +146,8 @@ class Ec2ProtocolIT {
     aws.query("RunInstances", runInstances());
     PachaCli.Run r = launch("--image-id", "ami-0aaa");
     assertEquals(0, r.code(), r::toString);
-    assertTrue(r.out().contains("i-0123456789abcdef0 pending"), r::toString);
+    // No terminal: stdout is the one line a script reads.
+    assertEquals("i-0123456789abcdef0 pending 10.0.0.12\n", r.out(), r::toString);
     List<Map<String, String>> runs = aws.queryRequests("RunInstances");
     assertEquals(1, runs.size());
     Map<String, String> run = runs.get(0);
