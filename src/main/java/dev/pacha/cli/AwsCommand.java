@@ -24,13 +24,11 @@ import picocli.CommandLine.Spec;
     name = "aws",
     mixinStandardHelpOptions = true,
     description = {
-      "Replacement hosts on AWS. Credentials and region come from the AWS SDK's chains",
-      "(AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_REGION, the instance role); pacha.aws.region and",
+      "Replacement hosts on AWS: secrets for first boot, instances, base images.",
+      "Credentials and region come from the AWS SDK's chains (AWS_PROFILE,",
+      "AWS_ACCESS_KEY_ID, AWS_REGION, the instance role); pacha.aws.region and",
       "pacha.aws.endpoint in the config override region and endpoint.",
-      "  put-secrets  store a host's key and config in SSM (or Secrets Manager) for first boot",
-      "  launch       start a replacement instance with rendered user-data",
-      "  find-image   the newest base image baked by `pacha image bake`",
-      "Exit codes: 0 ok, 1 failed, 2 bad options, 3 AWS refused or could not be reached."
+      "Exit codes: 0 ok, 1 failed, 2 bad options, 3 AWS refused or unreachable."
     },
     subcommands = {
       AwsCommand.PutSecrets.class,
@@ -59,8 +57,9 @@ final class AwsCommand implements Callable<Integer> {
       name = "put-secrets",
       mixinStandardHelpOptions = true,
       description = {
-        "Store HOST's key for the master and the config given with --config as SecureString",
-        "parameters PREFIX/identity and PREFIX/config (tagged pacha:host=HOST), for",
+        "Store a host's key and config in SSM for its replacement's first boot.",
+        "The key (--identity) and the config given with --config become SecureString",
+        "parameters PREFIX/identity and PREFIX/config, tagged pacha:host=HOST, for",
         "`pacha cloud-init render --secrets ssm:PREFIX`. The key is never printed."
       })
   static final class PutSecrets implements Callable<Integer> {
@@ -155,9 +154,10 @@ final class AwsCommand implements Callable<Integer> {
       name = "launch",
       mixinStandardHelpOptions = true,
       description = {
-        "Launch a replacement instance for HOST with the user-data `pacha cloud-init render`",
-        "wrote (base64-encoded once, as EC2 expects; at most 16,384 bytes), IMDSv2 required,",
-        "tagged Name=HOST and pacha:host=HOST (instance and volumes). Prints the instance id."
+        "Launch a replacement instance for a host; print its id.",
+        "The user-data is the file `pacha cloud-init render` wrote, base64-encoded",
+        "once as EC2 expects (at most 16,384 bytes). IMDSv2 is required; instance",
+        "and volumes are tagged Name=HOST and pacha:host=HOST."
       })
   static final class Launch implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -285,8 +285,9 @@ final class AwsCommand implements Callable<Integer> {
       name = "find-image",
       mixinStandardHelpOptions = true,
       description = {
-        "The newest available image owned by this account with the tag (by creation date):",
-        "what `pacha image bake` made. Prints its id, name and creation date."
+        "Print the newest base image: id, name, creation date.",
+        "The newest (by creation date) available image owned by this account with",
+        "the tag, as `pacha image bake` tags it."
       })
   static final class FindImage implements Callable<Integer> {
     @Spec CommandSpec spec;
