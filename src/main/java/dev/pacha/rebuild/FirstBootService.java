@@ -135,12 +135,18 @@ public final class FirstBootService {
     int attempts = 0;
     Status status;
     try {
-      fetchSecrets();
       Instant deadline = Instant.now().plus(config.boot().deadline());
       Duration wait = FIRST_RETRY;
+      // Early in a boot the instance role's credentials (from the metadata service) or the
+      // secret store may not answer yet, just like the master: both are retried to the deadline.
+      boolean keyFetched = false;
       while (true) {
         attempts++;
         try {
+          if (!keyFetched) {
+            fetchSecrets();
+            keyFetched = true;
+          }
           RebuildReport r =
               new RebuildService(config, home, reporter)
                   .rebuild(
@@ -156,7 +162,10 @@ public final class FirstBootService {
             throw e;
           }
           reporter.warn(
-              "the master is not reachable yet (attempt "
+              (keyFetched
+                      ? "the master is not reachable yet"
+                      : "the key for the master cannot be fetched yet")
+                  + " (attempt "
                   + attempts
                   + "): "
                   + e.getMessage()

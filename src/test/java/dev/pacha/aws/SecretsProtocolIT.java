@@ -349,7 +349,7 @@ class SecretsProtocolIT {
   }
 
   /** A first-boot config that fetches the key from ssm:/pacha/bar; no master is reached. */
-  private Path bootConfig(String onFailure) throws Exception {
+  private Path bootConfig(String onFailure, String... extra) throws Exception {
     Path boot = tmp.resolve("boot.conf");
     Files.writeString(
         boot,
@@ -364,6 +364,7 @@ class SecretsProtocolIT {
             "pacha.boot.on_failure = " + onFailure,
             aws.configLines()[0],
             aws.configLines()[1],
+            extra.length == 0 ? "pacha.boot.deadline = 0" : String.join("\n", extra),
             ""));
     return boot;
   }
@@ -420,5 +421,36 @@ class SecretsProtocolIT {
     assertOneLineError(r, "is not a private key");
     assertFalse(r.err().contains("hunter2"), r::toString);
     assertFalse(Files.exists(tmp.resolve("etc/id_master")));
+  }
+
+  @Test
+  void firstboot_deniedAtFirst_retriesWithBackoffThenFetchesTheKey() throws Exception {
+    // IAM is eventually consistent and the role's credentials may come late at boot.
+    aws.jsonSequence(
+        "AmazonSSM.GetParameter",
+        error("AccessDeniedException", "not authorized to perform: ssm:GetParameter"),
+        ok(
+            "{\"Parameter\":{\"Name\":\"/pacha/bar/identity\",\"Value\":"
+                + new ObjectMapper().writeValueAsString(keyText)
+                + "}}"));
+    // Nothing listens on the master's port: once the key is there, the run ends at the deadline.
+    int closed = dev.pacha.testing.OpenSshServer.freePort();
+    PachaCli.Run r =
+        firstboot(bootConfig("fail", "pacha.boot.deadline = 8", "pacha.ssh.port = " + closed));
+    assertEquals(3, r.code(), r::toString);
+    assertEquals(2, aws.jsonRequests("AmazonSSM.GetParameter").size(), r::toString);
+    assertTrue(
+        r.err().contains("the key for the master cannot be fetched yet (attempt 1)"), r::toString);
+    assertTrue(r.out().contains("Fetched the key for the master"), r::toString);
+    assertEquals(keyText, Files.readString(tmp.resolve("etc/id_master")));
+    assertFalse(r.out().contains(keyBody()) || r.err().contains(keyBody()));
+  }
+
+  private static AwsStub.Answer ok(String body) {
+    return new AwsStub.Answer(200, body);
+  }
+
+  private static AwsStub.Answer error(String code, String message) {
+    return new AwsStub.Answer(400, "{\"__type\":\"" + code + "\",\"message\":\"" + message + "\"}");
   }
 }

@@ -64,6 +64,28 @@ public final class AwsStub implements AutoCloseable {
                 aResponse().withStatus(200).withHeader("Content-Type", JSON).withBody(body)));
   }
 
+  /** One answer of a JSON operation: status and body. */
+  public record Answer(int status, String body) {}
+
+  /** Answers the JSON operation with each of {@code answers} in turn, then the last one again. */
+  public void jsonSequence(String target, Answer... answers) {
+    for (int i = 0; i < answers.length; i++) {
+      String state = i == 0 ? Scenario.STARTED : target + "-" + i;
+      String next = target + "-" + Math.min(i + 1, answers.length - 1);
+      server.stubFor(
+          post(urlEqualTo("/"))
+              .inScenario(target)
+              .whenScenarioStateIs(state)
+              .willSetStateTo(i == answers.length - 1 ? state : next)
+              .withHeader("X-Amz-Target", equalTo(target))
+              .willReturn(
+                  aResponse()
+                      .withStatus(answers[i].status())
+                      .withHeader("Content-Type", JSON)
+                      .withBody(answers[i].body())));
+    }
+  }
+
   /** Answers a JSON operation with an AWS error, as SSM and Secrets Manager send them. */
   public void jsonError(String target, int status, String code, String message) {
     server.stubFor(
