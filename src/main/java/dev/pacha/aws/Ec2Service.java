@@ -4,6 +4,7 @@ import dev.pacha.PachaException;
 import dev.pacha.Reporter;
 import dev.pacha.config.AwsSettings;
 import dev.pacha.store.HostNames;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -18,6 +19,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.zip.GZIPInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -131,6 +133,13 @@ public final class Ec2Service {
   public Launched launch(LaunchRequest req, Reporter reporter) {
     HostNames.check(req.host());
     byte[] userData = readUserData(req.userData());
+    if (holdsPrivateKey(userData)) {
+      reporter.warn(
+          "--user-data "
+              + req.userData()
+              + " holds a private key, which anyone allowed ec2:DescribeInstanceAttribute can"
+              + " read; keep it in SSM instead (pacha aws put-secrets, render --secrets)");
+    }
     try (Ec2Client ec2 = AwsClients.ec2(settings)) {
       String imageId = req.imageId().orElseGet(() -> image(ec2, req.imageTag().orElseThrow()));
       List<Tag> tags =
@@ -339,6 +348,20 @@ public final class Ec2Service {
               + " `pacha cloud-init render` wrote");
     }
     return bytes;
+  }
+
+  /** Whether the user-data (gzipped or not) carries a private key. */
+  static boolean holdsPrivateKey(byte[] bytes) {
+    byte[] plain = bytes;
+    if (bytes.length > 2 && (bytes[0] & 0xff) == 0x1f && (bytes[1] & 0xff) == 0x8b) {
+      try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
+        // EC2 takes 16 KiB; cloud-init would not unpack a bomb either.
+        plain = in.readNBytes(1 << 20);
+      } catch (IOException e) {
+        return false;
+      }
+    }
+    return new String(plain, StandardCharsets.ISO_8859_1).contains("PRIVATE KEY-----");
   }
 
   /** Whether the file is base64 of user-data (cloud-config, a script, MIME or gzip). */

@@ -148,6 +148,7 @@ class Ec2ProtocolIT {
     assertEquals(0, r.code(), r::toString);
     // No terminal: stdout is the one line a script reads.
     assertEquals("i-0123456789abcdef0 pending 10.0.0.12\n", r.out(), r::toString);
+    assertEquals("", r.err(), "no key in this user-data, no warning");
     List<Map<String, String>> runs = aws.queryRequests("RunInstances");
     assertEquals(1, runs.size());
     Map<String, String> run = runs.get(0);
@@ -469,5 +470,22 @@ class Ec2ProtocolIT {
             userData.toString());
     assertEquals(2, host.code(), host::toString);
     assertTrue(aws.queryRequests("RunInstances").isEmpty());
+  }
+
+  @Test
+  void launch_userDataWithAKey_warnsAndStillLaunches() throws Exception {
+    aws.query("RunInstances", runInstances());
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+      out.write(
+          ("#cloud-config\nwrite_files:\n  - content: |\n      -----BEGIN OPENSSH PRIVATE KEY-----\n")
+              .getBytes(StandardCharsets.UTF_8));
+    }
+    Files.write(userData, gz.toByteArray());
+    PachaCli.Run r = launch("--image-id", "ami-0aaa");
+    assertEquals(0, r.code(), r::toString);
+    assertTrue(r.err().startsWith("pacha: warning: --user-data"), r::toString);
+    assertTrue(r.err().contains("holds a private key"), r::toString);
+    assertEquals(1, aws.queryRequests("RunInstances").size());
   }
 }
