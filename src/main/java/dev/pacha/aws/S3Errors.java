@@ -57,6 +57,7 @@ final class S3Errors {
     }
     return switch (e.statusCode()) {
       case 301 -> "PermanentRedirect";
+      case 401 -> "Unauthorized";
       case 403 -> "Forbidden";
       case 404 -> "NotFound";
       default -> "HTTP " + e.statusCode();

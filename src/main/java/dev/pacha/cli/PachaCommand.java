@@ -47,6 +47,7 @@ import picocli.CommandLine.Spec;
       MasterCommand.class,
       DemoCommand.class,
       ImageCommand.class,
+      AwsCommand.class,
     })
 public final class PachaCommand implements Callable<Integer> {
   final Cli.Context context;
@@ -226,6 +227,9 @@ public final class PachaCommand implements Callable<Integer> {
     out.println(
         "pacha.s3.region = " + c.s3().region().orElse("(the AWS SDK's default region chain)"));
     out.println("pacha.s3.path_style = " + (c.s3().pathStyle() ? "True" : "False"));
+    out.println("pacha.aws.endpoint = " + c.aws().endpoint().map(Object::toString).orElse("(AWS)"));
+    out.println(
+        "pacha.aws.region = " + c.aws().region().orElse("(the AWS SDK's default region chain)"));
     out.println("pacha.state.dir = " + c.stateDir());
     out.println("pacha.rebuild.staging = " + c.stagingDir());
     out.println("pacha.rebuild.backups = " + c.backupsDir());

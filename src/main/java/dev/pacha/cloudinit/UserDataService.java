@@ -37,7 +37,6 @@ public final class UserDataService {
   public static final String START_SCRIPT =
       "/var/lib/cloud/scripts/per-instance/pacha-firstboot.sh";
 
-  private static final Pattern SECRETS = Pattern.compile("(ssm|secretsmanager):[A-Za-z0-9_./-]+");
   private static final Pattern OVERRIDDEN =
       Pattern.compile(
           "^\\s*(pacha\\.hostname|pacha\\.ssh\\.identity|pacha\\.ssh\\.known_hosts|pacha\\.boot\\.secrets)\\s*[=:].*$");
@@ -53,7 +52,7 @@ public final class UserDataService {
               + " ssm:/path (the instance fetches it at boot), not both and not neither");
     }
     req.secrets()
-        .filter(s -> !SECRETS.matcher(s).matches())
+        .filter(s -> !ConfigLoader.SECRETS.matcher(s).matches())
         .ifPresent(
             s -> {
               throw PachaException.usage(

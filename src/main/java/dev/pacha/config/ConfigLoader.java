@@ -36,6 +36,13 @@ public final class ConfigLoader {
   private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
   private static final Pattern REGION = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
 
+  /**
+   * pacha.boot.secrets: an SSM parameter path (SSM wants a leading '/' on any name with a '/' in
+   * it, and the key lies under it) or a Secrets Manager secret name.
+   */
+  public static final Pattern SECRETS =
+      Pattern.compile("ssm:/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*/?|secretsmanager:[A-Za-z0-9_./-]+");
+
   /** Every key pacha knows, with its default as shown by --config-values. */
   public static final Map<String, String> KEYS = new LinkedHashMap<>();
 
@@ -59,6 +66,8 @@ public final class ConfigLoader {
     KEYS.put("pacha.s3.endpoint", "(AWS)");
     KEYS.put("pacha.s3.region", "(the AWS SDK's default region chain)");
     KEYS.put("pacha.s3.path_style", "False");
+    KEYS.put("pacha.aws.endpoint", "(AWS)");
+    KEYS.put("pacha.aws.region", "(the AWS SDK's default region chain)");
     KEYS.put("pacha.state.dir", "/var/lib/pacha (root) or ~/.local/state/pacha");
     KEYS.put("pacha.rebuild.staging", "<state dir>/staging");
     KEYS.put("pacha.rebuild.backups", "<state dir>/backups");
@@ -309,9 +318,13 @@ public final class ConfigLoader {
       Optional<MasterLocation> location = masterLocation(master, host, port, user, hostsPath);
       S3Settings s3 =
           new S3Settings(
-              optional("pacha.s3.endpoint").map(this::endpoint),
-              optional("pacha.s3.region").map(this::region),
+              optional("pacha.s3.endpoint").map(v -> endpoint("pacha.s3.endpoint", v)),
+              optional("pacha.s3.region").map(v -> region("pacha.s3.region", v)),
               bool("pacha.s3.path_style", false));
+      AwsSettings aws =
+          new AwsSettings(
+              optional("pacha.aws.endpoint").map(v -> endpoint("pacha.aws.endpoint", v)),
+              optional("pacha.aws.region").map(v -> region("pacha.aws.region", v)));
       Path stateDir =
           optional("pacha.state.dir")
               .map(v -> path("pacha.state.dir", v))
@@ -336,7 +349,7 @@ public final class ConfigLoader {
               text("pacha.log.datefmt", KEYS.get("pacha.log.datefmt")));
       Optional<String> secrets = optional("pacha.boot.secrets");
       secrets
-          .filter(v -> !v.matches("(ssm|secretsmanager):[A-Za-z0-9_./-]+"))
+          .filter(v -> !SECRETS.matcher(v).matches())
           .ifPresent(
               v -> {
                 throw bad(
@@ -366,6 +379,7 @@ public final class ConfigLoader {
           checking,
           location,
           s3,
+          aws,
           stateDir,
           staging,
           backups,
@@ -517,14 +531,14 @@ public final class ConfigLoader {
       return v;
     }
 
-    private URI endpoint(String v) {
+    private URI endpoint(String key, String v) {
       String allowed =
           "must be an http:// or https:// URL with a host, such as http://127.0.0.1:9000";
       URI uri;
       try {
         uri = new URI(v);
       } catch (URISyntaxException e) {
-        throw bad("pacha.s3.endpoint", v, allowed);
+        throw bad(key, v, allowed);
       }
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
       if (!(scheme.equals("http") || scheme.equals("https"))
@@ -532,17 +546,15 @@ public final class ConfigLoader {
           || uri.getRawQuery() != null
           || uri.getRawFragment() != null
           || uri.getRawUserInfo() != null) {
-        throw bad("pacha.s3.endpoint", v, allowed);
+        throw bad(key, v, allowed);
       }
       return uri;
     }
 
-    private String region(String v) {
+    private String region(String key, String v) {
       if (v.length() > 64 || !REGION.matcher(v).matches()) {
         throw bad(
-            "pacha.s3.region",
-            v,
-            "must be a region name: lower-case letters, digits and '-', such as eu-west-1");
+            key, v, "must be a region name: lower-case letters, digits and '-', such as eu-west-1");
       }
       return v;
     }

@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param masterLocation pacha.master.url, or built from the seed keys; empty when neither names a
  *     master
  * @param s3 the pacha.s3.* keys, used when the master is an s3:// URL
+ * @param aws the pacha.aws.* keys: SSM, Secrets Manager and EC2 (first-boot secrets, pacha aws)
  * @param stateDir pacha.state.dir
  * @param stagingDir pacha.rebuild.staging
  * @param backupsDir pacha.rebuild.backups
@@ -46,6 +47,7 @@ public record PachaConfig(
     HostKeyChecking hostKeyChecking,
     Optional<MasterLocation> masterLocation,
     S3Settings s3,
+    AwsSettings aws,
     Path stateDir,
     Path stagingDir,
     Path backupsDir,

@@ -6,8 +6,11 @@ import dev.pacha.config.PachaConfig;
 import dev.pacha.hooks.HookResult;
 import dev.pacha.json.Json;
 import dev.pacha.track.StateDir;
+import dev.pacha.transport.PrivateKeys;
 import dev.pacha.transport.SecretProvider;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,9 +19,11 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.Set;
 
 /**
  * The first-boot runner behind pacha-rebuild.service: once per instance, fetch the key if it is
@@ -130,12 +135,18 @@ public final class FirstBootService {
     int attempts = 0;
     Status status;
     try {
-      fetchSecrets();
       Instant deadline = Instant.now().plus(config.boot().deadline());
       Duration wait = FIRST_RETRY;
+      // Early in a boot the instance role's credentials (from the metadata service) or the
+      // secret store may not answer yet, just like the master: both are retried to the deadline.
+      boolean keyFetched = false;
       while (true) {
         attempts++;
         try {
+          if (!keyFetched) {
+            fetchSecrets();
+            keyFetched = true;
+          }
           RebuildReport r =
               new RebuildService(config, home, reporter)
                   .rebuild(
@@ -151,7 +162,10 @@ public final class FirstBootService {
             throw e;
           }
           reporter.warn(
-              "the master is not reachable yet (attempt "
+              (keyFetched
+                      ? "the master is not reachable yet"
+                      : "the key for the master cannot be fetched yet")
+                  + " (attempt "
                   + attempts
                   + "): "
                   + e.getMessage()
@@ -230,7 +244,6 @@ public final class FirstBootService {
       return;
     }
     String scheme = where.get().substring(0, where.get().indexOf(':'));
-    String prefix = where.get().substring(scheme.length() + 1);
     Path identity =
         config
             .sshIdentity()
@@ -252,27 +265,73 @@ public final class FirstBootService {
                             + scheme
                             + " support; bake the key into the image or render user-data with --identity",
                         null));
-    String name = scheme.equals("ssm") ? prefix + "/identity" : prefix;
+    String name = secretName(where.get());
     byte[] key;
     try {
-      key = provider.fetch(name);
+      key = provider.fetch(name, config);
     } catch (IOException e) {
       throw PachaException.unreachable(
           "cannot fetch the key from " + scheme + ":" + name + ": " + e.getMessage(), e);
+    }
+    PrivateKeys.problem(key)
+        .ifPresent(
+            why -> {
+              throw PachaException.failed(
+                  "the value of "
+                      + scheme
+                      + ":"
+                      + name
+                      + " "
+                      + why
+                      + "; store the key there with `pacha aws put-secrets`",
+                  null);
+            });
+    if (key.length > 0 && key[key.length - 1] != '\n') {
+      // A parameter's value may lose the final newline, without which OpenSSH refuses a key.
+      byte[] unterminated = key;
+      key = Arrays.copyOf(key, key.length + 1);
+      key[key.length - 1] = '\n';
+      Arrays.fill(unterminated, (byte) 0);
     }
     try {
       Files.createDirectories(identity.toAbsolutePath().getParent());
       Path tmp = identity.resolveSibling(identity.getFileName() + ".tmp");
       Files.deleteIfExists(tmp);
-      Files.createFile(
-          tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.write(tmp, key, StandardOpenOption.TRUNCATE_EXISTING);
+      // 0600 from creation on: the key is never readable by others, not even for a moment.
+      try (FileChannel ch =
+          FileChannel.open(
+              tmp,
+              Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+        ByteBuffer buf = ByteBuffer.wrap(key);
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+        ch.force(true);
+      }
       Files.move(
           tmp, identity, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw PachaException.failed("cannot write the key to " + identity + ": " + e.getMessage(), e);
+    } finally {
+      Arrays.fill(key, (byte) 0);
     }
     reporter.step("Fetched the key for the master from " + scheme + ":" + name);
+  }
+
+  /**
+   * The secret that holds the key: {@code ssm:/pacha/bar} names a parameter prefix (the key is
+   * {@code /pacha/bar/identity}, as {@code pacha aws put-secrets} stores it); {@code
+   * secretsmanager:NAME} names the secret itself.
+   */
+  public static String secretName(String secrets) {
+    int colon = secrets.indexOf(':');
+    String scheme = secrets.substring(0, colon);
+    String rest = secrets.substring(colon + 1);
+    if (!scheme.equals("ssm")) {
+      return rest;
+    }
+    return (rest.endsWith("/") ? rest.substring(0, rest.length() - 1) : rest) + "/identity";
   }
 
   private void startDaemon() {
