@@ -5,15 +5,22 @@ import dev.pacha.config.MissingOwner;
 import dev.pacha.track.Entry;
 import dev.pacha.track.HostPaths;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -24,28 +31,54 @@ import java.util.Set;
 
 /**
  * Puts tracked roots back. Each root is first built complete beside its target (same file system),
- * with contents, owners, modes and times; then all new trees are synced in one go; then each target
- * is swapped in by rename, and whatever stood there goes to the backups dir.
+ * in a hidden directory only its owner can enter: directories and symlinks first ({@link
+ * #skeleton}), then the file contents straight from the master ({@link #write}), then owners, modes
+ * and times ({@link #restore}); then all new trees are synced in one go; then each target is
+ * swapped in by rename, and whatever stood there goes to the backups dir.
  */
 final class Placer {
   private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+  private static final FileAttribute<?> PRIVATE_DIR =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+  private static final FileAttribute<?> PRIVATE_FILE =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
   private final Path targetRoot;
-  private final Path objects;
   private final Path backups;
   private final String run;
   private final MissingOwner missingOwner;
   private final Owners owners = new Owners();
-  private final Map<String, Path> placedBySha = new HashMap<>();
+  private final FileTime now = FileTime.from(Instant.now());
+
+  /** Where each content goes first; the other files that hold it are copied from there. */
+  private final Map<String, Path> firstBySha = new HashMap<>();
+
+  private final List<Map.Entry<Path, String>> duplicates = new ArrayList<>();
   final List<RebuildReport.BackedUp> backedUp = new ArrayList<>();
   final List<RebuildReport.Skipped> skipped = new ArrayList<>();
 
-  /** A root built beside its target, ready to swap in. */
-  record Prepared(String root, Path target, Path built, int entries, long files, long bytes) {}
+  /**
+   * A root being built beside its target.
+   *
+   * @param createdOwner owner name every new entry in {@code built} gets (a chown to it is skipped)
+   */
+  record Prepared(
+      String root,
+      Path target,
+      Path built,
+      List<Entry> entries,
+      long files,
+      long bytes,
+      String createdOwner,
+      String createdGroup,
+      int createdUid,
+      int createdGid,
+      Path firstCreatedParent,
+      Path existingAncestor,
+      FileTime ancestorMtime) {}
 
-  Placer(Path targetRoot, Path objects, Path backups, String run, MissingOwner missingOwner) {
+  Placer(Path targetRoot, Path backups, String run, MissingOwner missingOwner) {
     this.targetRoot = targetRoot;
-    this.objects = objects;
     this.backups = backups;
     this.run = run;
     this.missingOwner = missingOwner;
@@ -97,91 +130,178 @@ final class Placer {
     return probe.toRealPath().resolve(rest);
   }
 
-  /** Builds one root, complete with metadata, beside its target. */
-  Prepared prepare(String root, List<Entry> entries) throws IOException {
+  /**
+   * Starts building one root beside its target: a private (0700) hidden directory with the root's
+   * directories (0700 too, until {@link #restore}) and symlinks. Files are written by {@link
+   * #write}, so each content goes to disk once, where it will stay.
+   */
+  Prepared skeleton(String root, List<Entry> entries) throws IOException {
     Path target = target(root);
     Path parent = target.getParent();
+    // What this run changes outside the built tree, so a rebuild that fails leaves it as it was:
+    // parents it creates, and the mtime of the directory it creates them (or the tree) in.
+    Path ancestor = parent;
+    Path firstCreated = null;
+    while (!Files.isDirectory(ancestor, NOFOLLOW)) {
+      firstCreated = ancestor;
+      ancestor = ancestor.getParent();
+    }
+    FileTime ancestorMtime = Files.getLastModifiedTime(ancestor, NOFOLLOW);
     Files.createDirectories(parent);
     Path built = parent.resolve("." + target.getFileName() + ".pacha-new-" + run);
     Trees.delete(built);
     long files = 0;
     long bytes = 0;
+    Path probe = built;
     for (Entry e : entries) {
       Path p = at(built, root, e.path());
       switch (e.type()) {
-        case Entry.DIR ->
-            Files.createDirectory(
-                p,
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        case Entry.DIR -> Files.createDirectory(p, PRIVATE_DIR);
         case Entry.SYMLINK -> Files.createSymbolicLink(p, Path.of(e.target()));
         default -> {
-          place(e, p);
+          if (firstBySha.putIfAbsent(e.sha256(), p) != null) {
+            duplicates.add(Map.entry(p, e.sha256()));
+          }
           files++;
           bytes += e.size();
         }
       }
     }
-    // Children before parents: setting a child's metadata must not disturb its directory's mtime
-    // after that was restored, and a directory's mode may forbid writing into it.
-    for (int i = entries.size() - 1; i >= 0; i--) {
-      Entry e = entries.get(i);
-      restoreMetadata(at(built, root, e.path()), e);
+    if (!Files.exists(built, NOFOLLOW)) {
+      // A single-file root: learn what a new file gets from a probe beside it.
+      probe = parent.resolve("." + target.getFileName() + ".pacha-probe-" + run);
+      Files.createDirectory(probe, PRIVATE_DIR);
     }
-    return new Prepared(root, target, built, entries.size(), files, bytes);
+    // Every new entry gets the owner and group the new directory got (its group may come from a
+    // setgid parent); a chown to those is skipped.
+    Map<String, Object> a = Files.readAttributes(probe, "unix:uid,gid,owner,group", NOFOLLOW);
+    if (probe != built) {
+      Files.delete(probe);
+    }
+    return new Prepared(
+        root,
+        target,
+        built,
+        entries,
+        files,
+        bytes,
+        ((java.nio.file.attribute.UserPrincipal) a.get("owner")).getName(),
+        ((java.nio.file.attribute.GroupPrincipal) a.get("group")).getName(),
+        (Integer) a.get("uid"),
+        (Integer) a.get("gid"),
+        firstCreated,
+        ancestor,
+        ancestorMtime);
+  }
+
+  /** Whether some file of the prepared roots holds this content. */
+  boolean wants(String sha256) {
+    return firstBySha.containsKey(sha256);
+  }
+
+  /**
+   * Writes one content, as it comes from the master, to the first file that holds it: created new,
+   * private, never through a link. Called from several fetch threads at once, each with its own
+   * contents.
+   *
+   * @return the bytes written
+   */
+  long write(String sha256, InputStream in, Progress progress) throws IOException {
+    Path p = firstBySha.get(sha256);
+    byte[] buf = new byte[1 << 16];
+    long done = 0;
+    try (SeekableByteChannel ch =
+        Files.newByteChannel(
+            p,
+            Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, NOFOLLOW),
+            PRIVATE_FILE)) {
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
+        while (b.hasRemaining()) {
+          ch.write(b);
+        }
+        done += n;
+        progress.advanced(done);
+      }
+    }
+    return done;
+  }
+
+  /** Told how far a content has been written. */
+  interface Progress {
+    void advanced(long done);
+  }
+
+  /** Copies each content that more than one file holds from the first one written. */
+  void copyDuplicates() throws IOException {
+    for (Map.Entry<Path, String> d : duplicates) {
+      Files.copy(firstBySha.get(d.getValue()), d.getKey(), NOFOLLOW);
+    }
   }
 
   private static Path at(Path built, String root, String path) {
     return path.equals(root) ? built : built.resolve(path.substring(root.length() + 1));
   }
 
-  /** Puts one file's verified content in place: moved from staging the first time, else copied. */
-  private void place(Entry e, Path p) throws IOException {
-    Path first = placedBySha.get(e.sha256());
-    if (first != null) {
-      Files.copy(first, p, NOFOLLOW);
-    } else {
-      Path staged = objects.resolve(e.sha256());
-      Files.move(staged, p);
-      placedBySha.put(e.sha256(), p);
+  /**
+   * Restores owner, group, mode (all 12 bits) and mtime of every entry of a built root, children
+   * before parents: setting a child's metadata must not disturb its directory's mtime after that
+   * was restored, and a directory's mode may forbid writing into it.
+   */
+  void restore(Prepared p) throws IOException {
+    List<Entry> entries = p.entries();
+    for (int i = entries.size() - 1; i >= 0; i--) {
+      Entry e = entries.get(i);
+      restoreMetadata(at(p.built(), p.root(), e.path()), e, p);
     }
   }
 
-  private void restoreMetadata(Path p, Entry e) throws IOException {
-    PosixFileAttributeView view =
-        Files.getFileAttributeView(p, PosixFileAttributeView.class, NOFOLLOW);
+  private void restoreMetadata(Path p, Entry e, Prepared built) throws IOException {
     Optional<UserPrincipal> user = owners.user(e.owner());
     Optional<GroupPrincipal> group = owners.group(e.group());
     // Ownership first: chown clears setuid/setgid, so the mode comes after it.
     if (user.isPresent()) {
-      view.setOwner(user.get());
+      if (!user.get().getName().equals(built.createdOwner())) {
+        Files.getFileAttributeView(p, PosixFileAttributeView.class, NOFOLLOW).setOwner(user.get());
+      }
     } else if (missingOwner == MissingOwner.NUMERIC) {
-      Files.setAttribute(p, "unix:uid", e.uid(), NOFOLLOW);
+      if (e.uid() != built.createdUid()) {
+        Files.setAttribute(p, "unix:uid", e.uid(), NOFOLLOW);
+      }
     } else {
       skipped.add(
           new RebuildReport.Skipped(
               e.path(), "user " + e.owner() + " does not exist here; owner left as is"));
     }
     if (group.isPresent()) {
-      view.setGroup(group.get());
+      if (!group.get().getName().equals(built.createdGroup())) {
+        Files.getFileAttributeView(p, PosixFileAttributeView.class, NOFOLLOW).setGroup(group.get());
+      }
     } else if (missingOwner == MissingOwner.NUMERIC) {
-      Files.setAttribute(p, "unix:gid", e.gid(), NOFOLLOW);
+      if (e.gid() != built.createdGid()) {
+        Files.setAttribute(p, "unix:gid", e.gid(), NOFOLLOW);
+      }
     } else {
       skipped.add(
           new RebuildReport.Skipped(
               e.path(), "group " + e.group() + " does not exist here; group left as is"));
     }
-    if (!e.isSymlink()) {
-      Files.setAttribute(p, "unix:mode", e.modeBits(), NOFOLLOW);
-    }
-    try {
-      Files.getFileAttributeView(p, BasicFileAttributeView.class, NOFOLLOW)
-          .setTimes(e.mtimeAsFileTime(), null, null);
-    } catch (IOException | UnsupportedOperationException x) {
-      if (!e.isSymlink()) {
-        throw x;
+    if (e.isSymlink()) {
+      try {
+        Files.getFileAttributeView(p, BasicFileAttributeView.class, NOFOLLOW)
+            .setTimes(e.mtimeAsFileTime(), now, null);
+      } catch (IOException | UnsupportedOperationException x) {
+        // Some systems cannot set a link's own time; its target is never touched.
       }
-      // Some systems cannot set a link's own time; its target is never touched.
+      return;
     }
+    // Files and directories here were created by this run inside a directory only its owner can
+    // enter, so nothing can have swapped them for a link: the calls that follow links are safe,
+    // and cheaper (chmod and utimes by path, no extra open and stat).
+    Files.setAttribute(p, "unix:mode", e.modeBits());
+    Files.getFileAttributeView(p, BasicFileAttributeView.class)
+        .setTimes(e.mtimeAsFileTime(), now, null);
   }
 
   /**
@@ -214,6 +334,10 @@ final class Placer {
   static void discard(Prepared p) {
     try {
       Trees.delete(p.built());
+      if (p.firstCreatedParent() != null) {
+        Trees.delete(p.firstCreatedParent());
+      }
+      Files.setLastModifiedTime(p.existingAncestor(), p.ancestorMtime());
     } catch (IOException e) {
       // Left beside the target under a .pacha-new- name; never mistaken for data.
     }

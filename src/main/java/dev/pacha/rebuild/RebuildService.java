@@ -17,7 +17,6 @@ import dev.pacha.track.StateDir;
 import dev.pacha.track.TrackedState;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -70,7 +69,12 @@ public final class RebuildService {
   public RebuildReport rebuild(RebuildRequest request) {
     try (StateDir.Lock lock = state.lock("rebuild " + request.host());
         MasterStore master = Stores.open(config, home)) {
-      return new Run(request, master).execute();
+      Run run = new Run(request, master);
+      try {
+        return run.execute();
+      } finally {
+        run.cleanUp();
+      }
     }
   }
 
@@ -106,6 +110,7 @@ public final class RebuildService {
     long postMs;
     String snapshot;
     Path staging;
+    final List<Placer.Prepared> prepared = new ArrayList<>();
 
     Run(RebuildRequest req, MasterStore master) {
       this.req = req;
@@ -132,26 +137,8 @@ public final class RebuildService {
       }
       Path targetRoot = req.targetRoot().toAbsolutePath().normalize();
       Placer placer =
-          new Placer(
-              targetRoot, null, config.backupsDir().resolve(run), run, config.missingOwner());
+          new Placer(targetRoot, config.backupsDir().resolve(run), run, config.missingOwner());
       List<Entry> selected = byRoot.values().stream().flatMap(List::stream).toList();
-      Set<String> missing = placer.missingOwners(selected);
-      if (!missing.isEmpty()) {
-        String list = String.join(", ", missing);
-        switch (config.missingOwner()) {
-          case FAIL ->
-              throw fail(
-                  PachaException.Kind.FAILED,
-                  "these owners do not exist on this host: "
-                      + list
-                      + " (pacha.rebuild.missing_owner"
-                      + " = fail); create them, or use skip or numeric");
-          case NUMERIC ->
-              reporter.warn("not on this host: " + list + "; using the recorded numeric ids");
-          case SKIP ->
-              reporter.warn("not on this host: " + list + "; their files keep the current owner");
-        }
-      }
       for (String root : roots) {
         try {
           placer.target(root);
@@ -165,21 +152,29 @@ public final class RebuildService {
         hooksPlanned.addAll(prefixed("pre", store.hooks(HostStore.PRE_HOOK_DIRS).keySet()));
         hooksPlanned.addAll(prefixed("post", store.hooks(HostStore.POST_HOOK_DIRS).keySet()));
       }
+      boolean preHooks = hooksPlanned.stream().anyMatch(h -> h.startsWith("pre/"));
+      // Pre-hooks may create the users and groups the files need: then owners are checked after
+      // them. Without pre-hooks, a missing owner under `fail` stops the rebuild before the fetch.
+      if (req.dryRun() || !preHooks) {
+        checkOwners(
+            new Placer(targetRoot, config.backupsDir().resolve(run), run, config.missingOwner()),
+            selected);
+      }
       if (req.dryRun()) {
         return plan(m, byRoot, targetRoot);
       }
+      // The fetch reads over several connections: open the others while this one works.
+      store.prepareConnections(FETCH_CONNECTIONS);
 
-      // 2. Pull into a fresh private staging dir; verify every hash before anything is placed.
+      // 2. Private staging dir (manifest, hooks), and each root's tree started beside its target
+      // in a private hidden directory; contents go there straight from the master, their sha256
+      // checked as they come. Nothing is placed until every one matched.
       long t = System.nanoTime();
       staging = newStaging();
-      Path objects = staging.resolve("objects");
-      try {
-        Files.createDirectory(objects);
-        try (java.io.OutputStream out =
-            new java.io.BufferedOutputStream(
-                Files.newOutputStream(staging.resolve("manifest.json")), 1 << 16)) {
-          Json.write(out, m);
-        }
+      try (java.io.OutputStream out =
+          new java.io.BufferedOutputStream(
+              Files.newOutputStream(staging.resolve("manifest.json")), 1 << 16)) {
+        Json.write(out, m);
       } catch (IOException e) {
         throw fail(
             PachaException.Kind.FAILED,
@@ -187,6 +182,24 @@ public final class RebuildService {
       }
       Manifest selectedManifest =
           new Manifest(m.format(), m.id(), m.host(), m.created(), roots, m.packs(), selected);
+      for (Map.Entry<String, List<Entry>> r : byRoot.entrySet()) {
+        if (r.getValue().isEmpty()) {
+          skipped.add(
+              new RebuildReport.Skipped(
+                  r.getKey(), "did not exist when the snapshot was taken; left as is"));
+          continue;
+        }
+        try {
+          prepared.add(placer.skeleton(r.getKey(), r.getValue()));
+        } catch (IOException | RuntimeException e) {
+          throw fail(
+              PachaException.Kind.FAILED,
+              "cannot build the restored tree of "
+                  + r.getKey()
+                  + ", nothing was replaced: "
+                  + describe(e));
+        }
+      }
       reporter.step(
           "Fetching "
               + selectedManifest.fileCount()
@@ -202,12 +215,34 @@ public final class RebuildService {
           names.putIfAbsent(e.sha256(), e.path());
         }
       }
-      Map<String, String> bad =
-          store.fetch(
-              selectedManifest,
-              (sha, in, length) -> stage(objects.resolve(sha), in, names.get(sha), length),
-              FETCH_CONNECTIONS);
+      final Placer writer = placer;
+      Map<String, String> bad;
+      try {
+        // A content that cannot be written here (a full disk) is this host's failure, exit 1.
+        bad =
+            store.fetch(
+                selectedManifest,
+                (sha, in, length) -> write(writer, sha, in, names.get(sha), length),
+                FETCH_CONNECTIONS);
+        if (bad.isEmpty()) {
+          placer.copyDuplicates();
+        }
+      } catch (IOException e) {
+        throw fail(
+            PachaException.Kind.FAILED,
+            "cannot write the restored tree, nothing was replaced: " + describe(e));
+      } catch (java.io.UncheckedIOException e) {
+        throw fail(
+            PachaException.Kind.FAILED,
+            "cannot write the restored tree, nothing was replaced: " + describe(e.getCause()));
+      } catch (RebuildFailedException e) {
+        throw e;
+      } catch (PachaException e) {
+        // The master went away mid-fetch: the report says so, like any failed rebuild.
+        throw fail(e.kind(), e.getMessage() + "; nothing was placed");
+      }
       fetchMs = ms(t);
+      reporter.detail("fetched and wrote the contents in " + fetchMs + " ms");
       if (!bad.isEmpty()) {
         List<String> lines = Verifier.describe(selectedManifest, bad);
         skipped.addAll(
@@ -227,7 +262,6 @@ public final class RebuildService {
                 + " placed: "
                 + Verifier.summarize(lines));
       }
-      syncStaging();
 
       // 3. Pre-hooks (full rebuild only): a failure stops here, nothing placed.
       Map<String, String> env = hookEnv(targetRoot);
@@ -246,31 +280,24 @@ public final class RebuildService {
           }
         }
       }
+      if (preHooks) {
+        checkOwners(placer, selected);
+      }
 
-      // 4. Place every root: build beside the target, sync once, swap in.
+      // 4. Owners, modes and times on the built trees; one sync; swap each into place.
       t = System.nanoTime();
-      placer =
-          new Placer(
-              targetRoot, objects, config.backupsDir().resolve(run), run, config.missingOwner());
-      List<Placer.Prepared> prepared = new ArrayList<>();
       try {
-        for (Map.Entry<String, List<Entry>> r : byRoot.entrySet()) {
-          if (r.getValue().isEmpty()) {
-            skipped.add(
-                new RebuildReport.Skipped(
-                    r.getKey(), "did not exist when the snapshot was taken; left as is"));
-            continue;
-          }
-          reporter.step("Placing " + r.getKey());
-          prepared.add(placer.prepare(r.getKey(), r.getValue()));
+        for (Placer.Prepared p : prepared) {
+          reporter.step("Placing " + p.root());
+          placer.restore(p);
         }
         syncBuilt(prepared);
       } catch (IOException | RuntimeException e) {
-        prepared.forEach(Placer::discard);
         throw fail(
             PachaException.Kind.FAILED,
             "cannot build the restored tree, nothing was replaced: " + describe(e));
       }
+      reporter.detail("restored owners, modes and times and synced in " + ms(t) + " ms");
       int swapped = 0;
       try {
         for (Placer.Prepared p : prepared) {
@@ -278,16 +305,22 @@ public final class RebuildService {
           swapped++;
           placed.add(
               new RebuildReport.Placed(
-                  p.root(), p.target().toString(), p.entries(), p.files(), p.bytes()));
+                  p.root(), p.target().toString(), p.entries().size(), p.files(), p.bytes()));
         }
       } catch (IOException e) {
-        prepared.subList(swapped, prepared.size()).forEach(Placer::discard);
+        prepared.subList(0, swapped).clear();
         backedUp = placer.backedUp;
         skipped.addAll(placer.skipped);
         throw fail(
             PachaException.Kind.FAILED,
-            "placed " + swapped + " of " + prepared.size() + " roots, then failed: " + describe(e));
+            "placed "
+                + swapped
+                + " of "
+                + (swapped + prepared.size())
+                + " roots, then failed: "
+                + describe(e));
       }
+      prepared.clear();
       backedUp = placer.backedUp;
       skipped.addAll(placer.skipped);
       placeMs = ms(t);
@@ -362,22 +395,39 @@ public final class RebuildService {
       return report("dry-run", null);
     }
 
-    private void stage(Path file, InputStream in, String name, long length) throws IOException {
+    private void write(Placer placer, String sha, InputStream in, String name, long length)
+        throws IOException {
       long start = System.nanoTime();
-      byte[] buf = new byte[1 << 16];
-      long done = 0;
-      try (OutputStream out =
-          Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        int n;
-        while ((n = in.read(buf)) > 0) {
-          out.write(buf, 0, n);
-          done += n;
-          if (length > (4 << 20)) {
-            reporter.transfer(name, done, length, System.nanoTime() - start);
-          }
-        }
-      }
+      long done =
+          placer.write(
+              sha,
+              in,
+              length > (4 << 20)
+                  ? d -> reporter.transfer(name, d, length, System.nanoTime() - start)
+                  : d -> {});
       reporter.transfer(name, done, done, System.nanoTime() - start);
+    }
+
+    /** Missing users and groups: refused under `fail`, else said once (the report lists files). */
+    private void checkOwners(Placer placer, List<Entry> selected) {
+      Set<String> missing = placer.missingOwners(selected);
+      if (missing.isEmpty()) {
+        return;
+      }
+      String list = String.join(", ", missing);
+      switch (config.missingOwner()) {
+        case FAIL ->
+            throw fail(
+                PachaException.Kind.FAILED,
+                "these owners do not exist on this host: "
+                    + list
+                    + " (pacha.rebuild.missing_owner"
+                    + " = fail); create them (a pre-hook can), or use skip or numeric");
+        case NUMERIC ->
+            reporter.warn("not on this host: " + list + "; using the recorded numeric ids");
+        case SKIP ->
+            reporter.warn("not on this host: " + list + "; their files keep the current owner");
+      }
     }
 
     private Path newStaging() {
@@ -402,13 +452,6 @@ public final class RebuildService {
                 + describe(e)
                 + "; set pacha.rebuild.staging");
       }
-    }
-
-    /**
-     * One sync for the staged objects, so hooks see durable data and a crash loses nothing placed.
-     */
-    private void syncStaging() {
-      sync(List.of(staging));
     }
 
     private void syncBuilt(List<Placer.Prepared> prepared) throws IOException {
@@ -459,7 +502,20 @@ public final class RebuildService {
       return env;
     }
 
+    /**
+     * Whatever way the run ends: trees built but not swapped in are removed (nothing of them was
+     * placed), newest first, and connections opened ahead are closed.
+     */
+    void cleanUp() {
+      store.closeSpare();
+      for (int i = prepared.size() - 1; i >= 0; i--) {
+        Placer.discard(prepared.get(i));
+      }
+      prepared.clear();
+    }
+
     private PachaException fail(PachaException.Kind kind, String message) {
+      cleanUp();
       RebuildReport r = report(kindName(kind), message);
       if (staging != null && kind != PachaException.Kind.HOOK) {
         cleanStaging();

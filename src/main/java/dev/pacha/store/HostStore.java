@@ -16,6 +16,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -24,6 +25,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One host's part of the master store, under {@code <hosts.path>/<host>/}:
@@ -54,6 +63,9 @@ public final class HostStore {
   private final Backend backend;
   private final String host;
   private final Path cacheDir;
+
+  /** Extra connections being opened ahead of a parallel fetch ({@link #prepareConnections}). */
+  private final List<CompletableFuture<Backend>> spare = new ArrayList<>();
 
   HostStore(Backend backend, String host, Path cacheDir) {
     this.backend = backend;
@@ -228,6 +240,77 @@ public final class HostStore {
   }
 
   /**
+   * Starts opening the extra connections a fetch over {@code parallel} connections will use, in the
+   * background, so their handshakes overlap the work before the fetch. A backend that reads in
+   * parallel on one connection opens nothing.
+   */
+  public void prepareConnections(int parallel) {
+    for (int i = spare.size() + 1; i < parallel; i++) {
+      spare.add(
+          CompletableFuture.supplyAsync(
+              () -> io("open another connection to the master", backend::fork)));
+    }
+  }
+
+  /**
+   * A prepared extra connection, or a new one; null when {@code stop} is set before it is ready (an
+   * SSH handshake cut short can take its whole timeout to fail; nobody waits for it then).
+   */
+  private Backend extraConnection(AtomicBoolean stop) {
+    CompletableFuture<Backend> f;
+    synchronized (spare) {
+      f = spare.isEmpty() ? null : spare.remove(0);
+    }
+    if (f == null) {
+      f =
+          CompletableFuture.supplyAsync(
+              () -> io("open another connection to the master", backend::fork));
+    }
+    while (true) {
+      if (stop.get()) {
+        f.thenAccept(HostStore::closeQuietly);
+        return null;
+      }
+      try {
+        return f.get(100, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        // Look at stop again.
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        throw new IllegalStateException(e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw PachaException.failed("interrupted while connecting to the master", e);
+      }
+    }
+  }
+
+  private static void closeQuietly(Backend b) {
+    try {
+      b.close();
+    } catch (IOException | RuntimeException e) {
+      // Nothing is written over a fetch connection.
+    }
+  }
+
+  /** Closes prepared connections a fetch did not take. */
+  public void closeSpare() {
+    synchronized (spare) {
+      for (CompletableFuture<Backend> f : spare) {
+        f.thenAccept(
+            b -> {
+              if (b != backend) {
+                closeQuietly(b);
+              }
+            });
+      }
+      spare.clear();
+    }
+  }
+
+  /**
    * Reads the content of every object the manifest's files need, checking each sha256.
    *
    * @return problems by sha256 (missing, truncated, hash mismatch); empty when all is well
@@ -241,6 +324,14 @@ public final class HostStore {
    * sink must then take objects from several threads).
    */
   public Map<String, String> fetch(Manifest m, ObjectSink sink, int parallel) {
+    try {
+      return fetchOver(m, sink, parallel);
+    } finally {
+      closeSpare();
+    }
+  }
+
+  private Map<String, String> fetchOver(Manifest m, ObjectSink sink, int parallel) {
     Map<String, PackIndex.Slot> slots = index(m.packs(), true);
     Map<String, String> problems = new TreeMap<>();
     Map<String, List<Map.Entry<String, PackIndex.Slot>>> byPack = new TreeMap<>();
@@ -264,10 +355,10 @@ public final class HostStore {
     }
     List<Unit> units = units(byPack, parallel);
     int workers = Math.min(parallel, units.size());
-    Map<String, String> found = java.util.Collections.synchronizedMap(problems);
+    Map<String, String> found = Collections.synchronizedMap(problems);
     if (workers <= 1) {
       for (Unit u : units) {
-        read(backend, u, sink, found);
+        read(backend, u, sink, found, new AtomicBoolean());
       }
       return problems;
     }
@@ -287,49 +378,70 @@ public final class HostStore {
       shares.get(least).add(u);
       load[least] += u.bytes();
     }
-    java.util.concurrent.ExecutorService pool =
-        java.util.concurrent.Executors.newFixedThreadPool(workers);
+    // The first failure stops the other workers; all have finished before fetch returns, so the
+    // sink's files are no longer being written when a caller cleans up.
+    AtomicBoolean stop = new AtomicBoolean();
+    // Extra connections in use: closed at the first failure, so a read blocked on one ends now.
+    List<Backend> extras = Collections.synchronizedList(new ArrayList<>());
+    ExecutorService pool = Executors.newFixedThreadPool(workers);
+    RuntimeException first = null;
     try {
-      List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+      List<Future<?>> futures = new ArrayList<>();
       for (int i = 0; i < workers; i++) {
         List<Unit> share = shares.get(i);
         boolean own = i == 0;
         futures.add(
             pool.submit(
                 () -> {
-                  Backend b =
-                      own ? backend : io("open another connection to the master", backend::fork);
+                  Backend b = null;
                   try {
-                    for (Unit u : share) {
-                      read(b, u, sink, found);
+                    b = own ? backend : extraConnection(stop);
+                    if (b == null) {
+                      return null;
                     }
-                  } finally {
                     if (b != backend) {
-                      try {
-                        b.close();
-                      } catch (IOException e) {
-                        // Reads are done; nothing to lose.
+                      extras.add(b);
+                    }
+                    for (Unit u : share) {
+                      read(b, u, sink, found, stop);
+                    }
+                  } catch (RuntimeException e) {
+                    if (!stop.getAndSet(true)) {
+                      synchronized (extras) {
+                        extras.forEach(HostStore::closeQuietly);
                       }
+                    }
+                    throw e;
+                  } finally {
+                    if (b != null && b != backend) {
+                      closeQuietly(b);
                     }
                   }
                   return null;
                 }));
       }
-      for (java.util.concurrent.Future<?> f : futures) {
+      for (Future<?> f : futures) {
         try {
           f.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-          if (e.getCause() instanceof RuntimeException r) {
-            throw r;
+        } catch (ExecutionException e) {
+          RuntimeException r =
+              e.getCause() instanceof RuntimeException re
+                  ? re
+                  : new IllegalStateException(e.getCause());
+          if (first == null) {
+            first = r;
           }
-          throw new IllegalStateException(e.getCause());
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      stop.set(true);
       throw PachaException.failed("interrupted while reading from the master", e);
     } finally {
-      pool.shutdownNow();
+      pool.shutdown();
+    }
+    if (first != null) {
+      throw first;
     }
     return problems;
   }
@@ -369,9 +481,10 @@ public final class HostStore {
     return units;
   }
 
-  private void read(Backend b, Unit u, ObjectSink sink, Map<String, String> problems) {
+  private void read(
+      Backend b, Unit u, ObjectSink sink, Map<String, String> problems, AtomicBoolean stop) {
     try {
-      readPack(b, u.pack(), u.slots(), sink, problems);
+      readPack(b, u.pack(), u.slots(), sink, problems, stop);
     } catch (NoSuchFileException e) {
       for (Map.Entry<String, PackIndex.Slot> s : u.slots()) {
         problems.putIfAbsent(s.getKey(), "pack " + u.pack() + " is missing on the master");
@@ -386,13 +499,17 @@ public final class HostStore {
       String pack,
       List<Map.Entry<String, PackIndex.Slot>> slots,
       ObjectSink sink,
-      Map<String, String> problems)
+      Map<String, String> problems,
+      AtomicBoolean stop)
       throws IOException {
     String file = path(PACKS + "/" + pack + ".pack");
     InputStream in = null;
     long pos = -1;
     try {
       for (Map.Entry<String, PackIndex.Slot> s : slots) {
+        if (stop.get()) {
+          return; // another worker failed: the fetch is over
+        }
         long offset = s.getValue().offset();
         if (in == null || offset < pos || offset - pos > READ_THROUGH) {
           if (in != null) {
@@ -417,7 +534,14 @@ public final class HostStore {
         }
         long length = s.getValue().length();
         Hashing hashing = new Hashing(in, length);
-        sink.accept(s.getKey(), hashing, length);
+        try {
+          sink.accept(s.getKey(), hashing, length);
+        } catch (MasterReadException e) {
+          throw e.getCause();
+        } catch (IOException e) {
+          // The sink's own failure (a full disk), not the master's: it must not read as exit 3.
+          throw new java.io.UncheckedIOException(e);
+        }
         hashing.drain();
         pos += hashing.count;
         if (hashing.count < length) {
@@ -541,7 +665,12 @@ public final class HostStore {
       if (count >= limit) {
         return -1;
       }
-      int b = in.read();
+      int b;
+      try {
+        b = in.read();
+      } catch (IOException e) {
+        throw new MasterReadException(e);
+      }
       if (b >= 0) {
         digest.update((byte) b);
         count++;
@@ -554,7 +683,12 @@ public final class HostStore {
       if (count >= limit) {
         return -1;
       }
-      int n = in.read(buf, off, (int) Math.min(len, limit - count));
+      int n;
+      try {
+        n = in.read(buf, off, (int) Math.min(len, limit - count));
+      } catch (IOException e) {
+        throw new MasterReadException(e);
+      }
       if (n > 0) {
         digest.update(buf, off, n);
         count += n;
@@ -587,6 +721,20 @@ public final class HostStore {
 
     String hex() {
       return HexFormat.of().formatHex(digest.digest());
+    }
+  }
+
+  /** A failure reading from the master inside a sink's stream, told apart from the sink's own. */
+  private static final class MasterReadException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    MasterReadException(IOException cause) {
+      super(cause.getMessage(), cause);
+    }
+
+    @Override
+    public synchronized IOException getCause() {
+      return (IOException) super.getCause();
     }
   }
 
