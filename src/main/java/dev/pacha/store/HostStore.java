@@ -256,7 +256,7 @@ public final class HostStore {
    * A prepared extra connection, or a new one; null when {@code stop} is set before it is ready (an
    * SSH handshake cut short can take its whole timeout to fail; nobody waits for it then).
    */
-  private Backend extraConnection(AtomicBoolean stop) {
+  Backend extraConnection(AtomicBoolean stop) {
     CompletableFuture<Backend> f;
     synchronized (spare) {
       f = spare.isEmpty() ? null : spare.remove(0);
@@ -287,7 +287,7 @@ public final class HostStore {
     }
   }
 
-  private static void closeQuietly(Backend b) {
+  static void closeQuietly(Backend b) {
     try {
       b.close();
     } catch (IOException | RuntimeException e) {

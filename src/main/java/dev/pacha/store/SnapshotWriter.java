@@ -1,5 +1,6 @@
 package dev.pacha.store;
 
+import dev.pacha.PachaException;
 import dev.pacha.Reporter;
 import dev.pacha.json.Json;
 import dev.pacha.track.Entry;
@@ -19,14 +20,22 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Writes a snapshot: new contents into a pack (an unchanged file is never uploaded twice), the
@@ -133,52 +142,23 @@ public final class SnapshotWriter {
           store.host(), latestId.get(), false, scan.entries().size(), 0, 0, reused, skipped);
     }
 
+    // A large upload goes over two connections at once: one SSH channel is bound by one thread
+    // reading, hashing and encrypting (README, Performance). Each share takes the next file from
+    // one queue, so a share that starts late (a second handshake) does less, and writes its own
+    // packs.
+    ConcurrentLinkedQueue<Entry> queue = new ConcurrentLinkedQueue<>(toUpload);
+    List<Share> done = upload(targetRoot, queue, connectionsFor(toUpload), known);
     Map<String, PackIndex.Slot> added = new LinkedHashMap<>();
     long uploadedBytes = 0;
-    PackOut pack = null;
-    try {
-      for (Entry e : toUpload) {
-        if (pack != null && pack.offset >= PACK_LIMIT) {
-          pack.finish(added);
-          pack = null;
-        }
-        if (pack == null) {
-          pack = new PackOut(newId());
-        }
-        Path disk = HostPaths.onDisk(targetRoot, e.path());
-        long start = System.nanoTime();
-        Upload u;
-        try {
-          u = pack.add(disk, e.path(), e.size(), start);
-        } catch (NoSuchFileException x) {
-          byPath.remove(e.path());
-          skipped.add(e.path() + ": vanished before upload, skipped");
-          continue;
-        } catch (LocalReadException x) {
-          byPath.remove(e.path());
-          skipped.add(e.path() + ": cannot read (" + x.getCause().getMessage() + "), skipped");
-          continue;
-        }
-        uploadedBytes += u.length;
-        if (!u.sha.equals(e.sha256())) {
-          // Hashed while sent, or changed between scan and upload: record what was sent.
-          byPath.put(e.path(), e.withContent(u.sha, u.length));
-        }
-        if (known.containsKey(u.sha) || added.containsKey(u.sha)) {
-          continue;
-        }
-        added.put(u.sha, new PackIndex.Slot(pack.id, u.offset, u.length));
-        pack.slots.put(u.sha, added.get(u.sha));
+    for (Share sh : done) {
+      sh.added.forEach(added::putIfAbsent);
+      uploadedBytes += sh.uploadedBytes;
+      skipped.addAll(sh.skipped);
+      for (String gone : sh.vanished) {
+        byPath.remove(gone);
       }
-      if (pack != null) {
-        pack.finish(added);
-        pack = null;
-      }
-    } catch (IOException e) {
-      throw store.unreachable("upload to the master", e);
-    } finally {
-      if (pack != null) {
-        pack.abort();
+      for (Entry changed : sh.sent) {
+        byPath.put(changed.path(), changed);
       }
     }
 
@@ -234,6 +214,205 @@ public final class SnapshotWriter {
         store.host(), id, true, entries.size(), added.size(), uploadedBytes, reused, skipped);
   }
 
+  /** Below this many bytes to send, a second connection's handshake costs more than it saves. */
+  static final long PARALLEL_THRESHOLD = 16L << 20;
+
+  /** Connections an upload of these entries uses: two for a large one over SSH, else one. */
+  private int connectionsFor(List<Entry> toUpload) {
+    long bytes = 0;
+    for (Entry e : toUpload) {
+      bytes += e.size();
+    }
+    return bytes >= PARALLEL_THRESHOLD && store.backend().forksConnections() ? 2 : 1;
+  }
+
+  /**
+   * Uploads each share over its own connection (the first over the store's own), all at once. The
+   * first failure closes the other connections so their writes stop; every share has ended before
+   * this returns or throws.
+   */
+  private List<Share> upload(
+      Path targetRoot, Queue<Entry> queue, int connections, Map<String, PackIndex.Slot> known) {
+    List<Share> result = new ArrayList<>();
+    for (int i = 0; i < connections; i++) {
+      result.add(new Share(queue));
+    }
+    if (result.size() <= 1) {
+      for (Share sh : result) {
+        sh.run(store.backend(), targetRoot, known);
+      }
+      return result;
+    }
+    Reporter shared = synchronizedReporter();
+    Parallel run = new Parallel(queue);
+    ExecutorService pool = Executors.newFixedThreadPool(result.size());
+    List<Future<?>> futures = new ArrayList<>();
+    for (int i = 0; i < result.size(); i++) {
+      Share sh = result.get(i);
+      sh.reporter = shared;
+      boolean own = i == 0;
+      futures.add(pool.submit(() -> run.share(sh, own, targetRoot, known)));
+    }
+    RuntimeException first = null;
+    try {
+      for (Future<?> f : futures) {
+        try {
+          f.get();
+        } catch (ExecutionException e) {
+          // The share that failed first names the cause; the others failed because of it.
+          if (first == null) {
+            first =
+                e.getCause() instanceof RuntimeException re
+                    ? re
+                    : new IllegalStateException(e.getCause());
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      run.stop();
+      throw PachaException.failed("interrupted while uploading", e);
+    } finally {
+      pool.shutdown();
+    }
+    if (first != null) {
+      throw first;
+    }
+    return result;
+  }
+
+  /** Shares uploading at once; the first failure stops the others. */
+  private final class Parallel {
+    final Queue<Entry> queue;
+    final AtomicBoolean stopped = new AtomicBoolean();
+    final List<Backend> extras = Collections.synchronizedList(new ArrayList<>());
+
+    Parallel(Queue<Entry> queue) {
+      this.queue = queue;
+    }
+
+    Void share(Share sh, boolean own, Path targetRoot, Map<String, PackIndex.Slot> known) {
+      Backend b = null;
+      try {
+        // An extra connection is opened here; while its handshake runs the first share sends.
+        b = own ? store.backend() : store.extraConnection(stopped);
+        if (b == null) {
+          return null; // another share failed while this one connected
+        }
+        if (!own) {
+          extras.add(b);
+        }
+        sh.run(b, targetRoot, known);
+        return null;
+      } catch (RuntimeException e) {
+        stop();
+        throw e;
+      } finally {
+        if (b != null && !own) {
+          HostStore.closeQuietly(b);
+        }
+      }
+    }
+
+    /** Empties the queue (the others stop after their current file) and cuts their links. */
+    void stop() {
+      stopped.set(true);
+      queue.clear();
+      synchronized (extras) {
+        extras.forEach(HostStore::closeQuietly);
+      }
+    }
+  }
+
+  private Reporter synchronizedReporter() {
+    return new Reporter() {
+      @Override
+      public synchronized void step(String message) {
+        reporter.step(message);
+      }
+
+      @Override
+      public synchronized void warn(String message) {
+        reporter.warn(message);
+      }
+
+      @Override
+      public synchronized void detail(String message) {
+        reporter.detail(message);
+      }
+
+      @Override
+      public synchronized void transfer(String name, long done, long total, long nanos) {
+        reporter.transfer(name, done, total, nanos);
+      }
+    };
+  }
+
+  /** One share of an upload: the queue it takes entries from, and what sending them did. */
+  private final class Share {
+    final Queue<Entry> entries;
+    final Map<String, PackIndex.Slot> added = new LinkedHashMap<>();
+    final List<Entry> sent = new ArrayList<>();
+    final List<String> vanished = new ArrayList<>();
+    final List<String> skipped = new ArrayList<>();
+    long uploadedBytes;
+    Reporter reporter = SnapshotWriter.this.reporter;
+
+    Share(Queue<Entry> entries) {
+      this.entries = entries;
+    }
+
+    void run(Backend backend, Path targetRoot, Map<String, PackIndex.Slot> known) {
+      PackOut pack = null;
+      try {
+        for (Entry e = entries.poll(); e != null; e = entries.poll()) {
+          if (pack != null && pack.offset >= PACK_LIMIT) {
+            pack.finish();
+            pack = null;
+          }
+          if (pack == null) {
+            pack = new PackOut(backend, newId(), reporter);
+          }
+          Path disk = HostPaths.onDisk(targetRoot, e.path());
+          long start = System.nanoTime();
+          Upload u;
+          try {
+            u = pack.add(disk, e.path(), e.size(), start);
+          } catch (NoSuchFileException x) {
+            vanished.add(e.path());
+            skipped.add(e.path() + ": vanished before upload, skipped");
+            continue;
+          } catch (LocalReadException x) {
+            vanished.add(e.path());
+            skipped.add(e.path() + ": cannot read (" + x.getCause().getMessage() + "), skipped");
+            continue;
+          }
+          uploadedBytes += u.length;
+          if (!u.sha.equals(e.sha256())) {
+            // Hashed while sent, or changed between scan and upload: record what was sent.
+            sent.add(e.withContent(u.sha, u.length));
+          }
+          if (known.containsKey(u.sha) || added.containsKey(u.sha)) {
+            continue;
+          }
+          PackIndex.Slot slot = new PackIndex.Slot(pack.id, u.offset, u.length);
+          added.put(u.sha, slot);
+          pack.slots.put(u.sha, slot);
+        }
+        if (pack != null) {
+          pack.finish();
+          pack = null;
+        }
+      } catch (IOException e) {
+        throw store.unreachable("upload to the master", e);
+      } finally {
+        if (pack != null) {
+          pack.abort();
+        }
+      }
+    }
+  }
+
   private Manifest lastManifest;
 
   /** The manifest the last {@link #push} wrote (null when nothing changed). */
@@ -261,14 +440,18 @@ public final class SnapshotWriter {
   /** A pack being written. */
   private final class PackOut {
     final String id;
+    final Backend backend;
+    final Reporter reporter;
     final Backend.Upload upload;
     final OutputStream out;
     final Map<String, PackIndex.Slot> slots = new LinkedHashMap<>();
     long offset;
 
-    PackOut(String id) throws IOException {
+    PackOut(Backend backend, String id, Reporter reporter) throws IOException {
       this.id = id;
-      this.upload = store.backend().upload(store.path(HostStore.PACKS + "/" + id + ".pack"));
+      this.backend = backend;
+      this.reporter = reporter;
+      this.upload = backend.upload(store.path(HostStore.PACKS + "/" + id + ".pack"));
       this.out = upload.stream();
     }
 
@@ -307,10 +490,10 @@ public final class SnapshotWriter {
       return new Upload(HexFormat.of().formatHex(digest.digest()), begin, length);
     }
 
-    void finish(Map<String, PackIndex.Slot> added) throws IOException {
+    void finish() throws IOException {
       // The index goes up only after the pack is complete, so it never names a partial pack.
       upload.commit();
-      store.backend().put(store.path(HostStore.PACKS + "/" + id + ".idx"), PackIndex.format(slots));
+      backend.put(store.path(HostStore.PACKS + "/" + id + ".idx"), PackIndex.format(slots));
     }
 
     void abort() {

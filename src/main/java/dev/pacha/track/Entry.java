@@ -1,7 +1,6 @@
 package dev.pacha.track;
 
 import java.nio.file.attribute.FileTime;
-import java.time.Instant;
 
 /**
  * One tracked entry as recorded in a snapshot: what it is, who owns it, its full mode and its
@@ -55,7 +54,7 @@ public record Entry(
   }
 
   public FileTime mtimeAsFileTime() {
-    return FileTime.from(Instant.parse(mtime));
+    return FileTime.from(Timestamps.parse(mtime));
   }
 
   public Entry withContent(String newSha, long newSize) {
@@ -64,6 +63,13 @@ public record Entry(
 
   /** Formats mode bits as the 4 octal digits used in manifests. */
   public static String modeString(int bits) {
-    return String.format("%04o", bits & 07777);
+    int b = bits & 07777;
+    return new String(
+        new char[] {
+          (char) ('0' + (b >> 9)),
+          (char) ('0' + (b >> 6 & 7)),
+          (char) ('0' + (b >> 3 & 7)),
+          (char) ('0' + (b & 7))
+        });
   }
 }

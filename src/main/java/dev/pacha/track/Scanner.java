@@ -197,7 +197,7 @@ public final class Scanner {
             owner,
             group,
             size,
-            mtime.toInstant().toString(),
+            Timestamps.format(mtime.toInstant().getEpochSecond(), mtime.toInstant().getNano()),
             sha,
             target);
     HashCache.Stamp stamp =

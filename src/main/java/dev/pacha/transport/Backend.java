@@ -61,6 +61,14 @@ public interface Backend extends Closeable {
     return this;
   }
 
+  /**
+   * Whether {@link #fork()} opens a connection of its own, so uploads over the two run apart (an
+   * SSH channel is bound by one thread's ciphers). Backends that return themselves say no.
+   */
+  default boolean forksConnections() {
+    return false;
+  }
+
   /** Writes a small file in one go, atomically. */
   default void put(String path, byte[] content) throws IOException {
     try (Upload up = upload(path)) {

@@ -169,6 +169,11 @@ public final class SftpBackend implements Backend {
   }
 
   @Override
+  public boolean forksConnections() {
+    return true;
+  }
+
+  @Override
   public String describe() {
     return "sftp://" + user + "@" + host + ":" + port + root;
   }

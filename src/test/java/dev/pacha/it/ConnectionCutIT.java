@@ -129,6 +129,39 @@ class ConnectionCutIT {
     assertTrue(round >= 20, "at least 20 cut points: " + round);
   }
 
+  @Test
+  void push_largeOverTwoConnections_cutAtManyPoints_latestAlwaysCompleteRerunCompletes()
+      throws Exception {
+    relay.cutAfter(Long.MAX_VALUE);
+    assertEquals(0, cli("--watch", foo.toString(), "--target-root", sandbox.toString()).code());
+    // Past SnapshotWriter.PARALLEL_THRESHOLD: the upload goes over two SSH connections at once.
+    Random r = new Random(3);
+    for (int i = 0; i < 6; i++) {
+      byte[] b = new byte[3 << 20];
+      r.nextBytes(b);
+      Files.write(foo.resolve("big" + i), b);
+    }
+    String before = latest();
+    long total = measurePush();
+    List<Long> points = cutPoints(total);
+    for (int i = 0; i < points.size(); i += 2) {
+      long cut = points.get(i);
+      relay.cutAfter(cut);
+      PachaCli.Run run = cli("push");
+      assertEquals(3, run.code(), "cut after " + cut + " of " + total + " bytes: " + run);
+      assertEquals(before, latest(), "an interrupted push never becomes the latest");
+      relay.cutAfter(Long.MAX_VALUE);
+      assertEquals(0, cli("verify", "bar").code(), "the latest snapshot stays verifiable");
+    }
+    relay.cutAfter(Long.MAX_VALUE);
+    PachaCli.Run rerun = cli("push");
+    assertEquals(0, rerun.code(), rerun::toString);
+    assertEquals(2, relay.connections(), "the large push went over two connections");
+    assertTrue(!latest().equals(before), "the rerun completes the push");
+    PachaCli.Run v = cli("verify", "bar");
+    assertEquals(0, v.code(), v::toString);
+  }
+
   /** Bytes one push of the current tree moves, measured against a scratch copy of the store. */
   private long measurePush() throws Exception {
     String run = Long.toString(System.nanoTime());

@@ -17,6 +17,8 @@ public final class CuttingRelay implements AutoCloseable {
   private final int targetPort;
   private volatile long cutAfter = Long.MAX_VALUE;
   private final AtomicLong passed = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicInteger connections =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final Thread acceptor;
 
   public CuttingRelay(int targetPort) throws IOException {
@@ -34,7 +36,13 @@ public final class CuttingRelay implements AutoCloseable {
   /** Cuts every later connection after {@code bytes}; Long.MAX_VALUE never cuts. */
   public void cutAfter(long bytes) {
     passed.set(0);
+    connections.set(0);
     cutAfter = bytes;
+  }
+
+  /** Connections accepted since the last {@link #cutAfter}. */
+  public int connections() {
+    return connections.get();
   }
 
   /** Bytes relayed since the last {@link #cutAfter}. */
@@ -46,6 +54,7 @@ public final class CuttingRelay implements AutoCloseable {
     while (!server.isClosed()) {
       try {
         Socket client = server.accept();
+        connections.incrementAndGet();
         Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
         pump(client, upstream);
         pump(upstream, client);
