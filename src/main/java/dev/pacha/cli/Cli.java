@@ -56,13 +56,16 @@ public final class Cli {
 
   /** Runs one command line and returns its exit code. */
   public static int execute(String[] args, Context context) {
-    CommandLine cl = new CommandLine(new PachaCommand(context));
-    cl.setOut(context.out());
-    cl.setErr(context.err());
-    cl.setCaseInsensitiveEnumValuesAllowed(true);
-    cl.setExecutionExceptionHandler(Cli::onError);
-    cl.setParameterExceptionHandler(Cli::onBadArguments);
-    cl.setExecutionStrategy(Cli::runLast);
+    List<Class<?>> subs = subcommandsFor(args);
+    CommandLine cl = commandLine(context, subs);
+    if (subs.size() == 1) {
+      try {
+        cl.parseArgs(args);
+      } catch (CommandLine.ParameterException e) {
+        // Bad arguments: report them with every command known, exactly as before.
+        cl = commandLine(context, PachaCommand.SUBCOMMANDS);
+      }
+    }
     int code;
     try {
       code = cl.execute(args);
@@ -78,6 +81,39 @@ public final class Cli {
     context.out().flush();
     context.err().flush();
     return code;
+  }
+
+  private static CommandLine commandLine(Context context, List<Class<?>> subcommands) {
+    CommandLine cl = new CommandLine(new PachaCommand(context));
+    for (Class<?> sub : subcommands) {
+      cl.addSubcommand(sub);
+    }
+    // Set after the subcommands are added: picocli passes these on to those it has.
+    cl.setOut(context.out());
+    cl.setErr(context.err());
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setExecutionExceptionHandler(Cli::onError);
+    cl.setParameterExceptionHandler(Cli::onBadArguments);
+    cl.setExecutionStrategy(Cli::runLast);
+    return cl;
+  }
+
+  /**
+   * The subcommands to register: the one the arguments name, or all of them when none is named
+   * (root usage lists them all; a misspelt command gets picocli's suggestion). Registering one
+   * parses the same as registering all: the root takes no positional arguments, and picocli never
+   * takes a command's name as an option's value.
+   */
+  static List<Class<?>> subcommandsFor(String[] args) {
+    for (String arg : args) {
+      for (Class<?> sub : PachaCommand.SUBCOMMANDS) {
+        CommandLine.Command c = sub.getAnnotation(CommandLine.Command.class);
+        if (c.name().equals(arg) || List.of(c.aliases()).contains(arg)) {
+          return List.of(sub);
+        }
+      }
+    }
+    return PachaCommand.SUBCOMMANDS;
   }
 
   /**

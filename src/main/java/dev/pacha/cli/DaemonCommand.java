@@ -3,6 +3,8 @@ package dev.pacha.cli;
 import dev.pacha.PachaException;
 import dev.pacha.Reporter;
 import dev.pacha.config.PachaConfig;
+import dev.pacha.daemon.KeptConnection;
+import dev.pacha.daemon.PushChannel;
 import dev.pacha.daemon.PushDaemon;
 import dev.pacha.daemon.PushService;
 import java.io.IOException;
@@ -76,10 +78,11 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
   }
 
   private static PushDaemon daemon(CommandSpec spec, PachaConfig config, Reporter reporter) {
-    return new PushDaemon(
-        new PushService(config, Cli.context(spec).home(), reporter),
-        Duration.ofSeconds(config.frequency()),
-        reporter);
+    return daemon(new PushService(config, Cli.context(spec).home(), reporter), config, reporter);
+  }
+
+  private static PushDaemon daemon(PushService pushes, PachaConfig config, Reporter reporter) {
+    return new PushDaemon(pushes, Duration.ofSeconds(config.frequency()), reporter);
   }
 
   private static Reporter reporter(CommandSpec spec, PachaConfig config) {
@@ -130,9 +133,39 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
             },
             "pacha-daemon-stop");
     Runtime.getRuntime().addShutdownHook(hook);
+    Reporter reporter = reporter(spec, config);
+    Path home = Cli.context(spec).home();
+    // One connection to the master, kept between the daemon's pushes and those it serves.
+    KeptConnection kept = PushService.keptConnection(config, home);
+    PushDaemon daemon = daemon(new PushService(config, home, reporter, kept), config, reporter);
+    PushChannel.Server requests;
     try {
-      daemon(spec, config, reporter(spec, config)).run(stop::get);
+      // `pacha push` on this host is served here while the daemon runs (PushChannel).
+      requests =
+          PushChannel.Server.start(
+              config.stateDir(),
+              to -> daemon.pushNow(new PushService(config, home, to, kept)),
+              reporter);
+    } catch (IOException e) {
+      requests = null;
+      reporter.warn(
+          "cannot listen for `pacha push` on "
+              + PushChannel.socket(config.stateDir())
+              + " ("
+              + e.getMessage()
+              + "); pacha push will push by itself");
+    }
+    try {
+      daemon.run(stop::get);
     } finally {
+      kept.close();
+      if (requests != null) {
+        try {
+          requests.close();
+        } catch (IOException e) {
+          // A stale socket is seen as such and replaced.
+        }
+      }
       try {
         Files.deleteIfExists(pid);
       } catch (IOException e) {
@@ -157,6 +190,8 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
       cmd.add("/usr/bin/setsid"); // out of the caller's session: a closed terminal does not stop it
     }
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    // The launcher's JVM options (heap cap, JIT, class-data sharing) hold for the daemon too.
+    cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("dev.pacha.Main");

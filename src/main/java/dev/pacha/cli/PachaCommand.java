@@ -30,26 +30,31 @@ import picocli.CommandLine.Spec;
       "4 integrity failure, 5 a hook failed, 6 another pacha run holds the lock,",
       "7 a program pacha drives (packer) is missing, 130 interrupted."
     },
-    subcommands = {
-      RebuildCommand.class,
-      WatchCommand.class,
-      PushCommand.class,
-      StatusCommand.class,
-      LogCommand.class,
-      VerifyCommand.class,
-      HostsCommand.class,
-      HostCommand.class,
-      HooksCommand.class,
-      RestoreDbCommand.class,
-      DaemonCommand.class,
-      CloudInitCommand.class,
-      FirstbootCommand.class,
-      MasterCommand.class,
-      DemoCommand.class,
-      ImageCommand.class,
-      AwsCommand.class,
-    })
+    // The subcommands are registered by Cli: only the one a command line names, as building
+    // picocli's model of all of them took a fresh JVM longer than a whole push.
+    subcommands = {})
 public final class PachaCommand implements Callable<Integer> {
+  /** Every subcommand, in the order `pacha --help` lists them. */
+  static final List<Class<?>> SUBCOMMANDS =
+      List.of(
+          RebuildCommand.class,
+          WatchCommand.class,
+          PushCommand.class,
+          StatusCommand.class,
+          LogCommand.class,
+          VerifyCommand.class,
+          HostsCommand.class,
+          HostCommand.class,
+          HooksCommand.class,
+          RestoreDbCommand.class,
+          DaemonCommand.class,
+          CloudInitCommand.class,
+          FirstbootCommand.class,
+          MasterCommand.class,
+          DemoCommand.class,
+          ImageCommand.class,
+          AwsCommand.class);
+
   final Cli.Context context;
 
   @Spec CommandSpec spec;

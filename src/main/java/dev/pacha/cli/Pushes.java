@@ -1,10 +1,12 @@
 package dev.pacha.cli;
 
+import dev.pacha.daemon.PushChannel;
 import dev.pacha.daemon.PushService;
 import dev.pacha.json.Json;
 import dev.pacha.store.SnapshotWriter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** Watch and push, shared by both spellings. */
@@ -27,8 +29,14 @@ final class Pushes {
   }
 
   static int push(CommandSpec spec, boolean json) {
-    SnapshotWriter.PushResult r = service(spec, json).push();
-    print(Cli.context(spec).out(), r, json);
+    Cli.Context ctx = Cli.context(spec);
+    ConsoleReporter reporter = new ConsoleReporter(ctx, json, Cli.root(spec).global.verbose);
+    // A running push daemon pushes for us: warm, and after its own push instead of exit 6.
+    Optional<SnapshotWriter.PushResult> served =
+        PushChannel.push(Cli.config(spec).stateDir(), reporter);
+    served.ifPresent(r -> reporter.detail("pushed by the push daemon"));
+    SnapshotWriter.PushResult r = served.orElseGet(() -> service(spec, json).push());
+    print(ctx.out(), r, json);
     return ExitCodes.OK;
   }
 

@@ -38,6 +38,9 @@ public final class PushDaemon {
   private final Reporter reporter;
   private int failures;
 
+  /** Held during a push: a push asked for by `pacha push` waits for the round under way. */
+  private final Object pushing = new Object();
+
   public PushDaemon(PushService pushes, Duration period, Reporter reporter) {
     this.pushes = pushes;
     this.period = period;
@@ -51,7 +54,10 @@ public final class PushDaemon {
    */
   public boolean runOnce() {
     try {
-      Optional<SnapshotWriter.PushResult> r = pushes.pushIfChanged();
+      Optional<SnapshotWriter.PushResult> r;
+      synchronized (pushing) {
+        r = pushes.pushIfChanged();
+      }
       if (r.isPresent()) {
         SnapshotWriter.PushResult p = r.get();
         reporter.step(
@@ -79,6 +85,16 @@ public final class PushDaemon {
     }
   }
 
+  /**
+   * A push asked for by `pacha push` (see {@link PushChannel}), by a service that reports to the
+   * caller: runs after the round under way.
+   */
+  public SnapshotWriter.PushResult pushNow(PushService service) {
+    synchronized (pushing) {
+      return service.push();
+    }
+  }
+
   /** How long to wait after a round: the period, or a growing backoff after failures. */
   Duration nextWait(boolean ok) {
     if (ok || failures == 0) {
@@ -95,6 +111,9 @@ public final class PushDaemon {
     try {
       while (!stop.getAsBoolean()) {
         boolean ok = runOnce();
+        synchronized (pushing) {
+          pushes.closeIdleConnection();
+        }
         if (watcher != null) {
           register(watcher);
         }

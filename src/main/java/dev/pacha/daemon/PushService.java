@@ -36,11 +36,32 @@ public final class PushService {
   private final Reporter reporter;
   private final StateDir state;
 
+  /** The daemon's connection, kept between pushes; null: each push connects for itself. */
+  private final KeptConnection kept;
+
   public PushService(PachaConfig config, Path home, Reporter reporter) {
+    this(config, home, reporter, null);
+  }
+
+  /** A push service that pushes over the daemon's kept connection. */
+  public PushService(PachaConfig config, Path home, Reporter reporter, KeptConnection kept) {
     this.config = config;
     this.home = home;
     this.reporter = reporter;
     this.state = new StateDir(config.stateDir());
+    this.kept = kept;
+  }
+
+  /** Closes the kept connection when it has been idle long (the daemon's loop asks). */
+  void closeIdleConnection() {
+    if (kept != null) {
+      kept.closeIfIdle();
+    }
+  }
+
+  /** A connection the push daemon keeps open between pushes, for this config. */
+  public static KeptConnection keptConnection(PachaConfig config, Path home) {
+    return new KeptConnection(() -> Stores.open(config, home));
   }
 
   /**
@@ -179,8 +200,7 @@ public final class PushService {
           && last.get().entries().equals(scan.entries())) {
         return Optional.empty();
       }
-      return Optional.of(
-          pushScanned(tracked, hostName(config, tracked), scan, () -> Stores.open(config, home)));
+      return Optional.of(pushScanned(tracked, hostName(config, tracked), scan, null));
     }
   }
 
@@ -238,6 +258,9 @@ public final class PushService {
   private SnapshotWriter.PushResult pushLocked(TrackedState tracked) {
     requireTracked(tracked);
     String host = hostName(config, tracked);
+    if (kept != null) {
+      return pushScanned(tracked, host, scan(tracked), null);
+    }
     // The SSH handshake takes about as long as scanning a few thousand files: do both at once.
     long t = System.nanoTime();
     CompletableFuture<MasterStore> connecting =
@@ -269,23 +292,60 @@ public final class PushService {
     }
   }
 
+  /**
+   * Pushes a scanned tree over {@code connect}'s connection (closed after), or, with none, over the
+   * kept connection, connecting again once when a kept one turns out to have dropped (a push is all
+   * or nothing, so a second try is safe).
+   */
   private SnapshotWriter.PushResult pushScanned(
       TrackedState tracked, String host, Scanner.Result scan, Supplier<MasterStore> connect) {
-    Path targetRoot = Path.of(tracked.targetRoot() == null ? "/" : tracked.targetRoot());
     for (String s : scan.skipped()) {
       reporter.warn("skipped " + s);
     }
-    try (MasterStore master = connect.get()) {
-      reporter.step(
-          "Pushing " + scan.entries().size() + " entries as " + host + " to " + master.describe());
-      SnapshotWriter writer = new SnapshotWriter(master.host(host), reporter);
-      SnapshotWriter.PushResult result = writer.push(targetRoot, tracked.roots(), scan, lastPush());
-      if (writer.lastManifest() != null) {
-        state.writeJson(state.lastPush(), writer.lastManifest());
-        HashCache.of(writer.lastManifest().entries(), scan.stamps()).save(hashCacheFile());
-      }
-      return result;
+    if (connect == null && kept == null) {
+      connect = () -> Stores.open(config, home);
     }
+    if (connect != null) {
+      try (MasterStore master = connect.get()) {
+        return pushOver(master, tracked, host, scan);
+      }
+    }
+    KeptConnection.Lease lease = kept.lease();
+    try {
+      return pushOver(lease.store(), tracked, host, scan);
+    } catch (PachaException e) {
+      kept.drop();
+      if (!lease.kept() || e.kind() != PachaException.Kind.UNREACHABLE) {
+        throw e;
+      }
+      reporter.warn(
+          "the kept connection to the master failed ("
+              + e.getMessage()
+              + "); pushing again over a new one");
+    } catch (RuntimeException e) {
+      kept.drop();
+      throw e;
+    }
+    try {
+      return pushOver(kept.lease().store(), tracked, host, scan);
+    } catch (RuntimeException e) {
+      kept.drop();
+      throw e;
+    }
+  }
+
+  private SnapshotWriter.PushResult pushOver(
+      MasterStore master, TrackedState tracked, String host, Scanner.Result scan) {
+    Path targetRoot = Path.of(tracked.targetRoot() == null ? "/" : tracked.targetRoot());
+    reporter.step(
+        "Pushing " + scan.entries().size() + " entries as " + host + " to " + master.describe());
+    SnapshotWriter writer = new SnapshotWriter(master.host(host), reporter);
+    SnapshotWriter.PushResult result = writer.push(targetRoot, tracked.roots(), scan, lastPush());
+    if (writer.lastManifest() != null) {
+      state.writeJson(state.lastPush(), writer.lastManifest());
+      HashCache.of(writer.lastManifest().entries(), scan.stamps()).save(hashCacheFile());
+    }
+    return result;
   }
 
   /** What changed since the last push, per path. */

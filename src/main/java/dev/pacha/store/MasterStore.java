@@ -25,6 +25,11 @@ public final class MasterStore implements AutoCloseable {
     return backend.describe();
   }
 
+  /** Whether the connection to the master is still up (a kept connection may have dropped). */
+  public boolean isOpen() {
+    return backend.isOpen();
+  }
+
   public HostStore host(String name) {
     return new HostStore(backend, name, cacheDir);
   }

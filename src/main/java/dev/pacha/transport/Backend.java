@@ -69,6 +69,11 @@ public interface Backend extends Closeable {
     return false;
   }
 
+  /** Whether the connection is still up; backends without one are always open. */
+  default boolean isOpen() {
+    return true;
+  }
+
   /** Writes a small file in one go, atomically. */
   default void put(String path, byte[] content) throws IOException {
     try (Upload up = upload(path)) {

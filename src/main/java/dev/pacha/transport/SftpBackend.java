@@ -174,6 +174,11 @@ public final class SftpBackend implements Backend {
   }
 
   @Override
+  public boolean isOpen() {
+    return session.isConnected() && sftp.isConnected() && !sftp.isClosed();
+  }
+
+  @Override
   public String describe() {
     return "sftp://" + user + "@" + host + ":" + port + root;
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.pacha.testing.CuttingRelay;
 import dev.pacha.testing.OpenSshServer;
 import dev.pacha.testing.Tools;
 import java.nio.file.Files;
@@ -35,22 +36,25 @@ class DaemonIT {
     sshd = OpenSshServer.start(tmp.resolve("sshd"));
     master = Files.createDirectories(tmp.resolve("master"));
     log = tmp.resolve("log/pacha.log");
-    config =
-        sshd.config(
-            tmp.resolve("pacha.conf"),
-            "bar",
-            master,
-            tmp.resolve("state"),
-            "pacha.frequency = 10",
-            "pacha.log.enable = True",
-            "pacha.log.path = " + log,
-            "pacha.log.level = INFO",
-            "pacha.log.datefmt = %Y-%m-%d %H:%M:%S");
+    config = sshd.config(tmp.resolve("pacha.conf"), "bar", master, tmp.resolve("state"), extras());
     foo = Files.createDirectories(tmp.resolve("sandbox/opt/foo"));
     Files.writeString(foo.resolve("a.conf"), "one\n");
     Tools.Result r =
         pacha("--watch", foo.toString(), "--target-root", tmp.resolve("sandbox").toString());
     assertEquals(0, r.code(), r.output());
+  }
+
+  private String[] extras(String... more) {
+    List<String> all =
+        new ArrayList<>(
+            List.of(
+                "pacha.frequency = 10",
+                "pacha.log.enable = True",
+                "pacha.log.path = " + log,
+                "pacha.log.level = INFO",
+                "pacha.log.datefmt = %Y-%m-%d %H:%M:%S"));
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
   }
 
   @AfterEach
@@ -171,5 +175,102 @@ class DaemonIT {
     Tools.Result up = pacha("daemon", "run-once");
     assertEquals(0, up.code(), up.output());
     assertNotEquals(first, latest());
+  }
+
+  /** The config now reaches the master through a relay that can drop connections. */
+  private void relayed(CuttingRelay relay) throws Exception {
+    Path kh = tmp.resolve("relay_known_hosts");
+    Files.writeString(
+        kh,
+        Files.readString(sshd.knownHosts())
+            .replace(":" + sshd.port() + " ", ":" + relay.port() + " "));
+    sshd.config(
+        config,
+        "bar",
+        master,
+        tmp.resolve("state"),
+        extras("pacha.ssh.port = " + relay.port(), "pacha.ssh.known_hosts = " + kh));
+  }
+
+  @Test
+  void push_whileDaemonRuns_servedByItOverAKeptConnectionThatReconnects() throws Exception {
+    try (CuttingRelay relay = new CuttingRelay(sshd.port())) {
+      relayed(relay);
+      foreground();
+      awaitSocket();
+      String before = latest();
+      Files.writeString(foo.resolve("a.conf"), "served\n");
+      relay.cutAfter(Long.MAX_VALUE);
+      Tools.Result first = pacha("-v", "push");
+      assertEquals(0, first.code(), first.output());
+      assertTrue(first.output().contains("pushed by the push daemon"), first.output());
+      assertNotEquals(before, latest());
+      assertTrue(Files.readString(log).contains("push requested by pacha push"));
+      int connections = relay.connections();
+
+      // The daemon keeps its connection: the next push opens none.
+      Files.writeString(foo.resolve("a.conf"), "served again\n");
+      String second = latest();
+      Tools.Result again = pacha("-v", "push");
+      assertEquals(0, again.code(), again.output());
+      assertNotEquals(second, latest());
+      assertEquals(connections, relay.connections(), "the kept connection was used");
+
+      // The kept connection is dropped (seen at once): the push connects again.
+      relay.dropAll();
+      Files.writeString(foo.resolve("a.conf"), "after the drop\n");
+      String third = latest();
+      Tools.Result after = pacha("-v", "push");
+      assertEquals(0, after.code(), after.output());
+      assertTrue(after.output().contains("pushed by the push daemon"), after.output());
+      assertNotEquals(third, latest());
+      assertEquals(connections + 1, relay.connections(), "one new connection");
+
+      // The kept connection died quietly: the push fails on it, connects again once, and works.
+      relay.cutOpenOnNextByte();
+      Files.writeString(foo.resolve("a.conf"), "after a quiet drop\n");
+      String fourth = latest();
+      Tools.Result quiet = pacha("-v", "push");
+      assertEquals(0, quiet.code(), quiet.output());
+      // (The daemon may have seen the change first and pushed it itself: its log says so then.)
+      assertTrue(
+          (quiet.output() + Files.readString(log))
+              .contains("the kept connection to the master failed"),
+          quiet.output());
+      assertNotEquals(fourth, latest());
+      assertEquals(connections + 2, relay.connections(), "one more new connection");
+
+      // The master is down: the daemon's error comes back as this push's, exit 3.
+      sshd.stopServer();
+      relay.dropAll();
+      Files.writeString(foo.resolve("a.conf"), "while down\n");
+      Tools.Result down = pacha("push");
+      assertEquals(3, down.code(), down.output());
+      assertTrue(down.output().startsWith("pacha: cannot connect"), down.output());
+      assertEquals(1, down.output().lines().count(), down.output());
+      sshd.restart();
+    }
+  }
+
+  @Test
+  void push_daemonKilled_pushesItselfPastTheStaleSocket() throws Exception {
+    Process daemon = foreground();
+    awaitSocket();
+    daemon.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    assertTrue(Files.exists(tmp.resolve("state/daemon.sock")), "a killed daemon leaves its socket");
+    String before = latest();
+    Files.writeString(foo.resolve("a.conf"), "no daemon\n");
+    Tools.Result r = pacha("-v", "push");
+    assertEquals(0, r.code(), r.output());
+    assertFalse(r.output().contains("pushed by the push daemon"), r.output());
+    assertNotEquals(before, latest());
+  }
+
+  private void awaitSocket() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!Files.exists(tmp.resolve("state/daemon.sock"))) {
+      assertTrue(System.nanoTime() < deadline, "the daemon did not listen for pacha push");
+      Thread.sleep(100);
+    }
   }
 }

@@ -20,6 +20,8 @@ public final class CuttingRelay implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicInteger connections =
       new java.util.concurrent.atomic.AtomicInteger();
   private final Thread acceptor;
+  private final java.util.Set<Socket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.Set<Socket> poisoned = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public CuttingRelay(int targetPort) throws IOException {
     this.targetPort = targetPort;
@@ -40,6 +42,22 @@ public final class CuttingRelay implements AutoCloseable {
     cutAfter = bytes;
   }
 
+  /**
+   * Cuts every connection open now when it next carries a byte: to its ends it still looks up until
+   * they use it (a link that died quietly). Later connections pass.
+   */
+  public void cutOpenOnNextByte() {
+    poisoned.addAll(open);
+  }
+
+  /** Closes every connection open now, as a network failure would; later ones pass. */
+  public void dropAll() {
+    for (Socket s : open) {
+      close(s);
+    }
+    open.clear();
+  }
+
   /** Connections accepted since the last {@link #cutAfter}. */
   public int connections() {
     return connections.get();
@@ -55,7 +73,15 @@ public final class CuttingRelay implements AutoCloseable {
       try {
         Socket client = server.accept();
         connections.incrementAndGet();
-        Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+        open.add(client);
+        Socket upstream;
+        try {
+          upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+        } catch (IOException e) {
+          close(client); // the server is down: the client sees its connection closed
+          continue;
+        }
+        open.add(upstream);
         pump(client, upstream);
         pump(upstream, client);
       } catch (IOException e) {
@@ -73,6 +99,9 @@ public final class CuttingRelay implements AutoCloseable {
                   OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) > 0) {
+                  if (poisoned.contains(from) || poisoned.contains(to)) {
+                    break;
+                  }
                   long before = passed.getAndAdd(n);
                   long allowed = cutAfter - before;
                   if (allowed <= 0) {
