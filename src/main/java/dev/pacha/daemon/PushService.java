@@ -200,7 +200,9 @@ public final class PushService {
           && last.get().entries().equals(scan.entries())) {
         return Optional.empty();
       }
-      return Optional.of(pushScanned(tracked, hostName(config, tracked), scan, null));
+      // The last push's manifest is read once: with 100,000 entries a second copy would not fit
+      // in the heap the launcher gives (README, Performance).
+      return Optional.of(pushScanned(tracked, hostName(config, tracked), scan, last, null));
     }
   }
 
@@ -259,7 +261,7 @@ public final class PushService {
     requireTracked(tracked);
     String host = hostName(config, tracked);
     if (kept != null) {
-      return pushScanned(tracked, host, scan(tracked), null);
+      return pushScanned(tracked, host, scan(tracked), lastPush(), null);
     }
     // The SSH handshake takes about as long as scanning a few thousand files: do both at once.
     long t = System.nanoTime();
@@ -278,7 +280,7 @@ public final class PushService {
       connecting.thenAccept(MasterStore::close);
       throw e;
     }
-    return pushScanned(tracked, host, scan, () -> joined(connecting));
+    return pushScanned(tracked, host, scan, lastPush(), () -> joined(connecting));
   }
 
   private static MasterStore joined(CompletableFuture<MasterStore> connecting) {
@@ -298,7 +300,11 @@ public final class PushService {
    * or nothing, so a second try is safe).
    */
   private SnapshotWriter.PushResult pushScanned(
-      TrackedState tracked, String host, Scanner.Result scan, Supplier<MasterStore> connect) {
+      TrackedState tracked,
+      String host,
+      Scanner.Result scan,
+      Optional<Manifest> last,
+      Supplier<MasterStore> connect) {
     for (String s : scan.skipped()) {
       reporter.warn("skipped " + s);
     }
@@ -307,12 +313,12 @@ public final class PushService {
     }
     if (connect != null) {
       try (MasterStore master = connect.get()) {
-        return pushOver(master, tracked, host, scan);
+        return pushOver(master, tracked, host, scan, last);
       }
     }
     KeptConnection.Lease lease = kept.lease();
     try {
-      return pushOver(lease.store(), tracked, host, scan);
+      return pushOver(lease.store(), tracked, host, scan, last);
     } catch (PachaException e) {
       kept.drop();
       if (!lease.kept() || e.kind() != PachaException.Kind.UNREACHABLE) {
@@ -327,7 +333,7 @@ public final class PushService {
       throw e;
     }
     try {
-      return pushOver(kept.lease().store(), tracked, host, scan);
+      return pushOver(kept.lease().store(), tracked, host, scan, last);
     } catch (RuntimeException e) {
       kept.drop();
       throw e;
@@ -335,12 +341,16 @@ public final class PushService {
   }
 
   private SnapshotWriter.PushResult pushOver(
-      MasterStore master, TrackedState tracked, String host, Scanner.Result scan) {
+      MasterStore master,
+      TrackedState tracked,
+      String host,
+      Scanner.Result scan,
+      Optional<Manifest> last) {
     Path targetRoot = Path.of(tracked.targetRoot() == null ? "/" : tracked.targetRoot());
     reporter.step(
         "Pushing " + scan.entries().size() + " entries as " + host + " to " + master.describe());
     SnapshotWriter writer = new SnapshotWriter(master.host(host), reporter);
-    SnapshotWriter.PushResult result = writer.push(targetRoot, tracked.roots(), scan, lastPush());
+    SnapshotWriter.PushResult result = writer.push(targetRoot, tracked.roots(), scan, last);
     if (writer.lastManifest() != null) {
       state.writeJson(state.lastPush(), writer.lastManifest());
       HashCache.of(writer.lastManifest().entries(), scan.stamps()).save(hashCacheFile());
