@@ -135,22 +135,10 @@ public final class RebuildService {
           new Placer(
               targetRoot, null, config.backupsDir().resolve(run), run, config.missingOwner());
       List<Entry> selected = byRoot.values().stream().flatMap(List::stream).toList();
-      Set<String> missing = placer.missingOwners(selected);
-      if (!missing.isEmpty()) {
-        String list = String.join(", ", missing);
-        switch (config.missingOwner()) {
-          case FAIL ->
-              throw fail(
-                  PachaException.Kind.FAILED,
-                  "these owners do not exist on this host: "
-                      + list
-                      + " (pacha.rebuild.missing_owner"
-                      + " = fail); create them, or use skip or numeric");
-          case NUMERIC ->
-              reporter.warn("not on this host: " + list + "; using the recorded numeric ids");
-          case SKIP ->
-              reporter.warn("not on this host: " + list + "; their files keep the current owner");
-        }
+      // Pre-hooks may create users and groups (the seed's hook story): a full rebuild checks
+      // owners after them, just before placing; otherwise now, before anything is fetched.
+      if (!req.full() || req.dryRun()) {
+        checkOwners(placer, selected, req.full() && req.dryRun());
       }
       for (String root : roots) {
         try {
@@ -252,6 +240,9 @@ public final class RebuildService {
       placer =
           new Placer(
               targetRoot, objects, config.backupsDir().resolve(run), run, config.missingOwner());
+      if (req.full()) {
+        checkOwners(placer, selected, false);
+      }
       List<Placer.Prepared> prepared = new ArrayList<>();
       try {
         for (Map.Entry<String, List<Entry>> r : byRoot.entrySet()) {
@@ -312,6 +303,41 @@ public final class RebuildService {
       }
       cleanStaging();
       return report("ok", null);
+    }
+
+    /**
+     * Owners the snapshot names that this host lacks, handled as pacha.rebuild.missing_owner says.
+     * In a dry run of a full rebuild the pre-hooks have not run, and may still create them.
+     */
+    private void checkOwners(Placer placer, List<Entry> selected, boolean beforePreHooks) {
+      Set<String> missing = placer.missingOwners(selected);
+      if (missing.isEmpty()) {
+        return;
+      }
+      String list = String.join(", ", missing);
+      if (beforePreHooks) {
+        reporter.warn(
+            "not on this host yet: "
+                + list
+                + "; unless a pre-hook creates them, pacha.rebuild.missing_owner = "
+                + config.missingOwner().name().toLowerCase(java.util.Locale.ROOT)
+                + " applies");
+        return;
+      }
+      switch (config.missingOwner()) {
+        case FAIL ->
+            throw fail(
+                PachaException.Kind.FAILED,
+                "these owners do not exist on this host: "
+                    + list
+                    + " (pacha.rebuild.missing_owner"
+                    + " = fail); nothing was placed; create them (a pre-hook can), or use skip or"
+                    + " numeric");
+        case NUMERIC ->
+            reporter.warn("not on this host: " + list + "; using the recorded numeric ids");
+        case SKIP ->
+            reporter.warn("not on this host: " + list + "; their files keep the current owner");
+      }
     }
 
     private List<String> selectRoots(Manifest m) {
