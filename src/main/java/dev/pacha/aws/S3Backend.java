@@ -120,7 +120,7 @@ public final class S3Backend implements Backend {
   }
 
   private String where(String path) {
-    return path.isEmpty() ? describe() : describe() + "/" + path;
+    return describe(path);
   }
 
   /** The object key of a store path; refuses paths that would leave the prefix. */

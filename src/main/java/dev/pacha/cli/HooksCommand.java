@@ -90,11 +90,7 @@ final class HooksCommand implements Callable<Integer> {
               "Pushed "
                   + d.uploaded().size()
                   + (d.uploaded().size() == 1 ? " hook to " : " hooks to ")
-                  + master.describe()
-                  + "/"
-                  + host
-                  + "/"
-                  + d.dir()
+                  + master.describe(host + "/" + d.dir())
                   + (d.uploaded().isEmpty() ? "" : ": " + String.join(", ", d.uploaded()))
                   + (d.removed().isEmpty()
                       ? ""

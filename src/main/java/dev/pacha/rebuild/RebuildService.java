@@ -155,10 +155,12 @@ public final class RebuildService {
       boolean preHooks = hooksPlanned.stream().anyMatch(h -> h.startsWith("pre/"));
       // Pre-hooks may create the users and groups the files need: then owners are checked after
       // them. Without pre-hooks, a missing owner under `fail` stops the rebuild before the fetch.
+      // (A throwaway placer: the real one must look owners up afresh after the pre-hooks.)
       if (req.dryRun() || !preHooks) {
         checkOwners(
             new Placer(targetRoot, config.backupsDir().resolve(run), run, config.missingOwner()),
-            selected);
+            selected,
+            req.dryRun() && preHooks);
       }
       if (req.dryRun()) {
         return plan(m, byRoot, targetRoot);
@@ -281,7 +283,7 @@ public final class RebuildService {
         }
       }
       if (preHooks) {
-        checkOwners(placer, selected);
+        checkOwners(placer, selected, false);
       }
 
       // 4. Owners, modes and times on the built trees; one sync; swap each into place.
@@ -347,6 +349,41 @@ public final class RebuildService {
       return report("ok", null);
     }
 
+    /**
+     * Owners the snapshot names that this host lacks, handled as pacha.rebuild.missing_owner says.
+     * In a dry run of a full rebuild the pre-hooks have not run, and may still create them.
+     */
+    private void checkOwners(Placer placer, List<Entry> selected, boolean beforePreHooks) {
+      Set<String> missing = placer.missingOwners(selected);
+      if (missing.isEmpty()) {
+        return;
+      }
+      String list = String.join(", ", missing);
+      if (beforePreHooks) {
+        reporter.warn(
+            "not on this host yet: "
+                + list
+                + "; unless a pre-hook creates them, pacha.rebuild.missing_owner = "
+                + config.missingOwner().name().toLowerCase(java.util.Locale.ROOT)
+                + " applies");
+        return;
+      }
+      switch (config.missingOwner()) {
+        case FAIL ->
+            throw fail(
+                PachaException.Kind.FAILED,
+                "these owners do not exist on this host: "
+                    + list
+                    + " (pacha.rebuild.missing_owner"
+                    + " = fail); nothing was placed; create them (a pre-hook can), or use skip or"
+                    + " numeric");
+        case NUMERIC ->
+            reporter.warn("not on this host: " + list + "; using the recorded numeric ids");
+        case SKIP ->
+            reporter.warn("not on this host: " + list + "; their files keep the current owner");
+      }
+    }
+
     private List<String> selectRoots(Manifest m) {
       if (req.directory().isEmpty()) {
         return m.roots();
@@ -406,28 +443,6 @@ public final class RebuildService {
                   ? d -> reporter.transfer(name, d, length, System.nanoTime() - start)
                   : d -> {});
       reporter.transfer(name, done, done, System.nanoTime() - start);
-    }
-
-    /** Missing users and groups: refused under `fail`, else said once (the report lists files). */
-    private void checkOwners(Placer placer, List<Entry> selected) {
-      Set<String> missing = placer.missingOwners(selected);
-      if (missing.isEmpty()) {
-        return;
-      }
-      String list = String.join(", ", missing);
-      switch (config.missingOwner()) {
-        case FAIL ->
-            throw fail(
-                PachaException.Kind.FAILED,
-                "these owners do not exist on this host: "
-                    + list
-                    + " (pacha.rebuild.missing_owner"
-                    + " = fail); create them (a pre-hook can), or use skip or numeric");
-        case NUMERIC ->
-            reporter.warn("not on this host: " + list + "; using the recorded numeric ids");
-        case SKIP ->
-            reporter.warn("not on this host: " + list + "; their files keep the current owner");
-      }
     }
 
     private Path newStaging() {

@@ -30,6 +30,11 @@ public final class MasterStore implements AutoCloseable {
     return backend.isOpen();
   }
 
+  /** Where {@code path} lies on the master, for messages (see {@link Backend#describe(String)}). */
+  public String describe(String path) {
+    return backend.describe(path);
+  }
+
   public HostStore host(String name) {
     return new HostStore(backend, name, cacheDir);
   }

@@ -17,6 +17,18 @@ public interface Backend extends Closeable {
   /** Where this backend points, for messages ("sftp://bar@master:22/pacha/hosts"). */
   String describe();
 
+  /**
+   * Where {@code path} lies on this backend, for messages: {@link #describe()} and the path joined
+   * by exactly one slash, also when the backend's root is "/" ("sftp://bar@master:2222/bar").
+   */
+  default String describe(String path) {
+    String base = describe();
+    if (path.isEmpty()) {
+      return base;
+    }
+    return base.endsWith("/") ? base + path : base + "/" + path;
+  }
+
   /** Names directly under {@code dir}; empty when it does not exist. */
   List<String> list(String dir) throws IOException;
 

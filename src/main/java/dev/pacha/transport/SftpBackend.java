@@ -332,7 +332,7 @@ public final class SftpBackend implements Backend {
   }
 
   private IOException wrap(String op, String path, SftpException e) {
-    String where = describe() + "/" + path;
+    String where = describe(path);
     if (e.id == ChannelSftp.SSH_FX_NO_SUCH_FILE) {
       return new NoSuchFileException(where);
     }

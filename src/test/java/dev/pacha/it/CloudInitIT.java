@@ -183,6 +183,23 @@ class CloudInitIT {
             tmp.resolve("rebuild-status.json").toString()));
   }
 
+  /**
+   * What pacha-rebuild.service's ExecCondition (src/deb/lib/firstboot-needed) says about the status
+   * file pacha wrote: 1 skips the unit without a JVM, 0 runs pacha firstboot.
+   */
+  private int needed(String instance) throws Exception {
+    Path id = Files.writeString(tmp.resolve("instance-id"), instance + "\n");
+    return Tools.exec(
+            tmp,
+            null,
+            List.of(
+                "env",
+                "PACHA_STATUS_FILE=" + tmp.resolve("rebuild-status.json"),
+                "PACHA_INSTANCE_ID_FILES=" + id,
+                Path.of("src/deb/lib/firstboot-needed").toAbsolutePath().toString()))
+        .code();
+  }
+
   private JsonNode status() throws Exception {
     return new ObjectMapper().readTree(tmp.resolve("rebuild-status.json").toFile());
   }
@@ -201,6 +218,8 @@ class CloudInitIT {
     assertEquals(2, s.get("placedFiles").asInt());
     assertEquals(2, s.get("hooks").size());
 
+    assertEquals(1, needed("i-1"), "the unit skips later boots of i-1 without a JVM");
+    assertEquals(0, needed("i-2"), "a new instance runs pacha");
     Tools.Result again = firstboot(config, "i-1");
     assertEquals(0, again.code(), again.output());
     assertTrue(again.output().contains("already rebuilt on this instance"), again.output());
@@ -247,6 +266,7 @@ class CloudInitIT {
     assertTrue(d.output().contains("carrying on"), d.output());
     assertEquals("failed", status().get("result").asText());
     assertEquals(3, status().get("exitCode").asInt());
+    assertEquals(0, needed("i-4"), "after a failure the next boot runs pacha again");
 
     Path failing = applyUserData("pacha.boot.deadline = 0", "pacha.boot.on_failure = fail");
     Tools.Result f = firstboot(failing, "i-4");

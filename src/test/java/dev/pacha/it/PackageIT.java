@@ -43,6 +43,8 @@ class PackageIT {
     assertTrue(list.matches("(?s).*-rw-r--r-- root/root .* \\./etc/pacha/pacha\\.conf\n.*"), list);
     assertTrue(list.contains("./lib/systemd/system/pacha-daemon.service"), list);
     assertTrue(list.contains("./lib/systemd/system/pacha-rebuild.service"), list);
+    assertTrue(
+        list.matches("(?s).*-rwxr-xr-x root/root .* \\./usr/lib/pacha/firstboot-needed\n.*"), list);
   }
 
   @Test

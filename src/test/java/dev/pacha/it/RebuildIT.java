@@ -357,6 +357,31 @@ class RebuildIT {
     assertEquals(1, f.code(), f::toString);
     assertTrue(f.err().contains("ghost-user"), f::toString);
     assertFalse(Files.exists(foo), "nothing placed");
+
+    // The seed's hook story: a pre-hook creates the user, so owners are checked after the hooks.
+    Path hook =
+        Files.writeString(
+            master.resolve("bar/pacha_pre/00-ghost"),
+            "#!/bin/sh\nuseradd --system --no-create-home --shell /usr/sbin/nologin ghost-user\n");
+    try {
+      PachaCli.Run created =
+          pacha.run(
+              "--config",
+              fail.toString(),
+              "rebuild",
+              "bar",
+              "--yes",
+              "--target-root",
+              sandbox.toString());
+      assertEquals(0, created.code(), created::toString);
+      assertEquals(
+          "ghost-user",
+          Files.getOwner(foo.resolve("bin-helper"), LinkOption.NOFOLLOW_LINKS).getName());
+      assertFalse(created.toString().contains("not on this host"), created::toString);
+    } finally {
+      new ProcessBuilder("userdel", "ghost-user").inheritIO().start().waitFor();
+      Files.delete(hook);
+    }
   }
 
   @Test

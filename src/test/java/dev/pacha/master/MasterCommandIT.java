@@ -123,18 +123,7 @@ class MasterCommandIT {
       Path disk = tmp.resolve("disk");
       Files.createDirectories(disk.resolve("opt/foo"));
       Files.writeString(disk.resolve("opt/foo/app.conf"), "port = 8080\n");
-      Path config =
-          Files.writeString(
-              tmp.resolve("bar.conf"),
-              String.join(
-                  "\n",
-                  "[DEFAULT]",
-                  "pacha.hostname = bar",
-                  "pacha.master.url = sftp://bar@127.0.0.1:" + port + "/",
-                  "pacha.ssh.identity = " + barKey,
-                  "pacha.ssh.known_hosts = " + m.knownHosts,
-                  "pacha.state.dir = " + tmp.resolve("state"),
-                  ""));
+      Path config = barConfig(m, barKey, port);
       Run push =
           pacha(
               "--config",
@@ -153,6 +142,50 @@ class MasterCommandIT {
       assertEquals(3, other.code(), other.err());
       assertTrue(other.err().contains("denied"), other.err());
     }
+  }
+
+  @Test
+  void hooksPush_masterUrlEndsInSlash_printsEachPathWithOneSlash() throws Exception {
+    try (MasterFixture m = new MasterFixture(tmp)) {
+      Path barKey = m.addHost("bar");
+      int port = m.start().port();
+      Path pre = Files.createDirectories(tmp.resolve("pre"));
+      Files.writeString(pre.resolve("10-users"), "#!/bin/sh\n");
+      Path post = Files.createDirectories(tmp.resolve("post"));
+      Run r =
+          pacha(
+              "--config",
+              barConfig(m, barKey, port).toString(),
+              "hooks",
+              "push",
+              "bar",
+              "--pre",
+              pre.toString(),
+              "--post",
+              post.toString());
+      assertEquals(0, r.code(), r.err());
+      String master = "sftp://bar@127.0.0.1:" + port + "/";
+      assertTrue(
+          r.out().contains("Pushed 1 hook to " + master + "bar/pacha_pre: 10-users\n"), r.out());
+      assertTrue(r.out().contains("Pushed 0 hooks to " + master + "bar/pacha_post\n"), r.out());
+      assertFalse(r.out().contains(port + "//"), r.out());
+      assertTrue(Files.exists(m.hosts.resolve("bar/pacha_pre/10-users")));
+    }
+  }
+
+  /** Host bar's config for the embedded master at sftp://bar@127.0.0.1:PORT/ (the root). */
+  private Path barConfig(MasterFixture m, Path barKey, int port) throws java.io.IOException {
+    return Files.writeString(
+        tmp.resolve("bar.conf"),
+        String.join(
+            "\n",
+            "[DEFAULT]",
+            "pacha.hostname = bar",
+            "pacha.master.url = sftp://bar@127.0.0.1:" + port + "/",
+            "pacha.ssh.identity = " + barKey,
+            "pacha.ssh.known_hosts = " + m.knownHosts,
+            "pacha.state.dir = " + tmp.resolve("state"),
+            ""));
   }
 
   @Test
