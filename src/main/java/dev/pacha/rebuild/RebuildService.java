@@ -218,6 +218,9 @@ public final class RebuildService {
         }
       }
       final Placer writer = placer;
+      if (!prepared.isEmpty()) {
+        flush = new EarlyFlush(prepared.get(0).built());
+      }
       Map<String, String> bad;
       try {
         // A content that cannot be written here (a full disk) is this host's failure, exit 1.
@@ -443,7 +446,13 @@ public final class RebuildService {
                   ? d -> reporter.transfer(name, d, length, System.nanoTime() - start)
                   : d -> {});
       reporter.transfer(name, done, done, System.nanoTime() - start);
+      if (flush != null) {
+        flush.wrote(done);
+      }
     }
+
+    /** Set once the fetch starts: writes fetched contents out to disk while the fetch goes on. */
+    private EarlyFlush flush;
 
     private Path newStaging() {
       Path base = config.stagingDir();
@@ -470,6 +479,9 @@ public final class RebuildService {
     }
 
     private void syncBuilt(List<Placer.Prepared> prepared) throws IOException {
+      if (flush != null) {
+        flush.await();
+      }
       List<Path> dirs = new ArrayList<>();
       for (Placer.Prepared p : prepared) {
         dirs.add(
@@ -573,6 +585,57 @@ public final class RebuildService {
         state.write(file, Json.bytes(r));
       }
       return r;
+    }
+  }
+
+  /**
+   * Starts a sync of the built trees' file system each time another {@link #EVERY} bytes have been
+   * written (never two at once), so the disk writes while the network reads: the one sync before
+   * the swap, which must wait for every byte, then has little left (a rebuild's 150 MiB took 180 ms
+   * to sync at the end).
+   */
+  static final class EarlyFlush {
+    static final long EVERY = 32L << 20;
+    private final Path dir;
+    private final java.util.concurrent.atomic.AtomicLong unsynced =
+        new java.util.concurrent.atomic.AtomicLong();
+    private Process running;
+
+    EarlyFlush(Path dir) {
+      this.dir = dir;
+    }
+
+    void wrote(long bytes) {
+      if (unsynced.addAndGet(bytes) < EVERY) {
+        return;
+      }
+      synchronized (this) {
+        if (running != null && running.isAlive()) {
+          return;
+        }
+        unsynced.set(0);
+        try {
+          running =
+              new ProcessBuilder("sync", "-f", dir.toString())
+                  .redirectErrorStream(true)
+                  .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                  .start();
+        } catch (IOException e) {
+          running = null; // no sync(1): the sync before the swap does it all
+        }
+      }
+    }
+
+    /** Waits for the flush under way; the sync before the swap follows. */
+    synchronized void await() {
+      if (running == null) {
+        return;
+      }
+      try {
+        running.waitFor();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
