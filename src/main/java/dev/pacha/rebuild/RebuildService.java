@@ -67,8 +67,10 @@ public final class RebuildService {
    * @throws RebuildFailedException when it started and failed (the report is written)
    */
   public RebuildReport rebuild(RebuildRequest request) {
+    long t = System.nanoTime();
     try (StateDir.Lock lock = state.lock("rebuild " + request.host());
         MasterStore master = Stores.open(config, home)) {
+      reporter.detail("connected to the master in " + ms(t) + " ms");
       Run run = new Run(request, master);
       try {
         return run.execute();
@@ -122,8 +124,23 @@ public final class RebuildService {
     }
 
     RebuildReport execute() {
+      long t = System.nanoTime();
       snapshot = store.resolve(req.snapshot());
-      Manifest m = store.manifest(snapshot);
+      // The staging dir keeps the manifest as read (hooks find it there; the state is copied from
+      // it at the end).
+      if (!req.dryRun()) {
+        staging = newStaging();
+      }
+      Manifest m =
+          store.manifest(snapshot, staging == null ? null : staging.resolve("manifest.json"));
+      reporter.detail(
+          "read and checked snapshot "
+              + snapshot
+              + " ("
+              + m.entries().size()
+              + " entries) in "
+              + ms(t)
+              + " ms");
       List<String> roots = selectRoots(m);
       Map<String, List<Entry>> byRoot = new LinkedHashMap<>();
       for (String root : roots) {
@@ -171,17 +188,7 @@ public final class RebuildService {
       // 2. Private staging dir (manifest, hooks), and each root's tree started beside its target
       // in a private hidden directory; contents go there straight from the master, their sha256
       // checked as they come. Nothing is placed until every one matched.
-      long t = System.nanoTime();
-      staging = newStaging();
-      try (java.io.OutputStream out =
-          new java.io.BufferedOutputStream(
-              Files.newOutputStream(staging.resolve("manifest.json")), 1 << 16)) {
-        Json.write(out, m);
-      } catch (IOException e) {
-        throw fail(
-            PachaException.Kind.FAILED,
-            "cannot write to staging dir " + staging + ": " + e.getMessage());
-      }
+      t = System.nanoTime();
       Manifest selectedManifest =
           new Manifest(m.format(), m.id(), m.host(), m.created(), roots, m.packs(), selected);
       for (Map.Entry<String, List<Entry>> r : byRoot.entrySet()) {
@@ -333,7 +340,7 @@ public final class RebuildService {
       // The rebuilt host carries on pushing as the host it replaced.
       if (req.full()) {
         state.saveTracked(new TrackedState(req.host(), targetRoot.toString(), m.roots()));
-        state.writeJson(state.lastPush(), m);
+        state.copy(state.lastPush(), staging.resolve("manifest.json"));
       }
 
       // 5. Post-hooks: all run; failures are reported.
@@ -539,19 +546,23 @@ public final class RebuildService {
         Placer.discard(prepared.get(i));
       }
       prepared.clear();
-    }
-
-    private PachaException fail(PachaException.Kind kind, String message) {
-      cleanUp();
-      RebuildReport r = report(kindName(kind), message);
-      if (staging != null && kind != PachaException.Kind.HOOK) {
+      if (!keepStaging) {
         cleanStaging();
       }
+    }
+
+    /** After a failed hook the staging dir stays, for the operator to look at what it saw. */
+    private boolean keepStaging;
+
+    private PachaException fail(PachaException.Kind kind, String message) {
+      keepStaging = kind == PachaException.Kind.HOOK;
+      cleanUp();
+      RebuildReport r = report(kindName(kind), message);
       return new RebuildFailedException(kind, message, r);
     }
 
     private void cleanStaging() {
-      if (staging != null) {
+      if (staging != null && Files.exists(staging)) {
         try {
           Trees.delete(staging);
         } catch (IOException e) {

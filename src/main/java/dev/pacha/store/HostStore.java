@@ -8,10 +8,12 @@ import dev.pacha.transport.Backend;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -165,9 +167,26 @@ public final class HostStore {
 
   /** Reads and checks a manifest; a damaged one is an integrity error (exit 4). */
   public Manifest manifest(String id) {
+    return manifest(id, null);
+  }
+
+  /**
+   * As {@link #manifest(String)}, keeping a byte-for-byte copy of the manifest in {@code copyTo} (a
+   * new file), for a rebuild's staging dir: one read, no second serialization.
+   */
+  public Manifest manifest(String id, Path copyTo) {
     Manifest m;
-    try (InputStream in = backend.read(path(SNAPSHOTS + "/" + id + ".json"), 0)) {
-      m = Json.read(new java.io.BufferedInputStream(in, 1 << 16), Manifest.class);
+    try (InputStream in = backend.read(path(SNAPSHOTS + "/" + id + ".json"), 0);
+        OutputStream copy =
+            copyTo == null
+                ? OutputStream.nullOutputStream()
+                : Files.newOutputStream(copyTo, StandardOpenOption.CREATE_NEW)) {
+      InputStream tee = new Tee(in, copy);
+      m = Json.read(new java.io.BufferedInputStream(tee, 1 << 16), Manifest.class);
+      tee.transferTo(OutputStream.nullOutputStream());
+    } catch (Tee.CopyException e) {
+      throw PachaException.failed(
+          "cannot keep a copy of snapshot " + id + " in " + copyTo + ": " + e.getCause(), e);
     } catch (NoSuchFileException e) {
       throw PachaException.integrity(
           "snapshot " + id + " of " + host + " is named but its manifest is missing on the master");
@@ -719,6 +738,48 @@ public final class HostStore {
 
     String hex() {
       return HexFormat.of().formatHex(digest.digest());
+    }
+  }
+
+  /** Copies what is read to a local file; its write failures are told apart from the master's. */
+  private static final class Tee extends FilterInputStream {
+    private final OutputStream copy;
+
+    Tee(InputStream in, OutputStream copy) {
+      super(in);
+      this.copy = copy;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    /** Closed by the caller's try, not by the parser: the rest is drained into the copy first. */
+    @Override
+    public void close() {}
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      if (n > 0) {
+        try {
+          copy.write(b, off, n);
+        } catch (IOException e) {
+          throw new CopyException(e);
+        }
+      }
+      return n;
+    }
+
+    /** The local copy could not be written. */
+    static final class CopyException extends java.io.UncheckedIOException {
+      private static final long serialVersionUID = 1L;
+
+      CopyException(IOException cause) {
+        super(cause);
+      }
     }
   }
 

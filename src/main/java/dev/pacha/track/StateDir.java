@@ -83,6 +83,24 @@ public final class StateDir {
     }
   }
 
+  /**
+   * Replaces {@code file} with a copy of {@code from}, durably and atomically, as {@link #write}.
+   */
+  public void copy(Path file, Path from) {
+    try {
+      ensure();
+      Files.createDirectories(file.getParent());
+      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+      Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw PachaException.failed("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Writes a record as JSON atomically, streamed (a large manifest is never one byte array). */
   public void writeJson(Path file, Object value) {
     try {

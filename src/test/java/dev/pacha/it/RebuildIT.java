@@ -152,7 +152,9 @@ class RebuildIT {
         + "echo \"$PACHA_PHASE $(basename \"$0\") $PACHA_HOST $s\" >> "
         + log
         + "\n"
-        + "[ -d \"$PACHA_STAGING_DIR\" ] && [ -n \"$PACHA_SNAPSHOT\" ]\n";
+        + "[ -d \"$PACHA_STAGING_DIR\" ] && [ -n \"$PACHA_SNAPSHOT\" ]\n"
+        // The staging dir holds the snapshot's manifest, as the master has it.
+        + "grep -q \"\\\"id\\\" : \\\"$PACHA_SNAPSHOT\\\"\" \"$PACHA_STAGING_DIR/manifest.json\"\n";
   }
 
   private PachaCli.Run cli(String... args) {
