@@ -84,7 +84,21 @@ final class MasterCommand {
               MasterSettings.DEFAULT_STOP_GRACE,
               verbose);
       MasterServer server = MasterServer.start(settings, new ConsoleReporter(ctx, false, verbose));
-      server.stopOnShutdown();
+      // SIGTERM: stop the server, then let this thread say so before the JVM halts (the JVM
+      // exits as soon as its shutdown hooks end, which raced the last line).
+      java.util.concurrent.CountDownLatch said = new java.util.concurrent.CountDownLatch(1);
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    server.close();
+                    try {
+                      said.await(5, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  },
+                  "pacha-master-stop"));
       PrintWriter out = ctx.out();
       String name = server.address();
       out.println("pacha master serving " + server.hostsPath());
@@ -114,6 +128,7 @@ final class MasterCommand {
       server.awaitStop();
       out.println("pacha master stopped");
       out.flush();
+      said.countDown();
       return ExitCodes.OK;
     }
   }

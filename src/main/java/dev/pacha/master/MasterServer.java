@@ -243,11 +243,6 @@ public final class MasterServer implements AutoCloseable {
     return host + " " + hostKey.publicLine();
   }
 
-  /** Stops the master when the JVM is asked to stop (SIGTERM, SIGINT). */
-  public void stopOnShutdown() {
-    Runtime.getRuntime().addShutdownHook(new Thread(this::close, "pacha-master-stop"));
-  }
-
   /** Blocks until {@link #close()} has finished. */
   public void awaitStop() throws InterruptedException {
     stopped.await();
