@@ -31,9 +31,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -375,82 +372,16 @@ public final class HostStore {
       byPack.computeIfAbsent(slot.pack(), k -> new ArrayList<>()).add(Map.entry(w.getKey(), slot));
     }
     List<Unit> units = units(byPack, parallel);
-    int workers = Math.min(parallel, units.size());
     Map<String, String> found = Collections.synchronizedMap(problems);
-    if (workers <= 1) {
-      for (Unit u : units) {
-        read(backend, u, sink, found, new AtomicBoolean());
-      }
-      return problems;
-    }
-    // Each worker takes the next unit from one queue over its own connection, so a worker that
-    // connects late or gets the many small files does less; the first failure wins.
     Queue<Unit> queue = new ConcurrentLinkedQueue<>(units);
-    // The first failure stops the other workers; all have finished before fetch returns, so the
-    // sink's files are no longer being written when a caller cleans up.
-    AtomicBoolean stop = new AtomicBoolean();
-    // Extra connections in use: closed at the first failure, so a read blocked on one ends now.
-    List<Backend> extras = Collections.synchronizedList(new ArrayList<>());
-    ExecutorService pool = Executors.newFixedThreadPool(workers);
-    RuntimeException first = null;
-    try {
-      List<Future<?>> futures = new ArrayList<>();
-      for (int i = 0; i < workers; i++) {
-        boolean own = i == 0;
-        futures.add(
-            pool.submit(
-                () -> {
-                  Backend b = null;
-                  try {
-                    b = own ? backend : extraConnection(stop);
-                    if (b == null) {
-                      return null;
-                    }
-                    if (b != backend) {
-                      extras.add(b);
-                    }
-                    for (Unit u = queue.poll(); u != null; u = queue.poll()) {
-                      read(b, u, sink, found, stop);
-                    }
-                  } catch (RuntimeException e) {
-                    queue.clear();
-                    if (!stop.getAndSet(true)) {
-                      synchronized (extras) {
-                        extras.forEach(HostStore::closeQuietly);
-                      }
-                    }
-                    throw e;
-                  } finally {
-                    if (b != null && b != backend) {
-                      closeQuietly(b);
-                    }
-                  }
-                  return null;
-                }));
-      }
-      for (Future<?> f : futures) {
-        try {
-          f.get();
-        } catch (ExecutionException e) {
-          RuntimeException r =
-              e.getCause() instanceof RuntimeException re
-                  ? re
-                  : new IllegalStateException(e.getCause());
-          if (first == null) {
-            first = r;
+    Spread.Worker reader =
+        (b, stop) -> {
+          for (Unit u = queue.poll(); u != null; u = queue.poll()) {
+            read(b, u, sink, found, stop);
           }
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      stop.set(true);
-      throw PachaException.failed("interrupted while reading from the master", e);
-    } finally {
-      pool.shutdown();
-    }
-    if (first != null) {
-      throw first;
-    }
+        };
+    int workers = Math.max(1, Math.min(parallel, units.size()));
+    Spread.run(this, queue, Collections.nCopies(workers, reader), "reading from the master");
     return problems;
   }
 

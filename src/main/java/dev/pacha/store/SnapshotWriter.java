@@ -1,6 +1,5 @@
 package dev.pacha.store;
 
-import dev.pacha.PachaException;
 import dev.pacha.Reporter;
 import dev.pacha.json.Json;
 import dev.pacha.track.Entry;
@@ -20,7 +19,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -30,12 +28,7 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Writes a snapshot: new contents into a pack (an unchanged file is never uploaded twice), the
@@ -237,91 +230,14 @@ public final class SnapshotWriter {
     for (int i = 0; i < connections; i++) {
       result.add(new Share(queue));
     }
-    if (result.size() <= 1) {
-      for (Share sh : result) {
-        sh.run(store.backend(), targetRoot, known);
-      }
-      return result;
-    }
-    Reporter shared = synchronizedReporter();
-    Parallel run = new Parallel(queue);
-    ExecutorService pool = Executors.newFixedThreadPool(result.size());
-    List<Future<?>> futures = new ArrayList<>();
-    for (int i = 0; i < result.size(); i++) {
-      Share sh = result.get(i);
+    Reporter shared = result.size() > 1 ? synchronizedReporter() : reporter;
+    List<Spread.Worker> workers = new ArrayList<>();
+    for (Share sh : result) {
       sh.reporter = shared;
-      boolean own = i == 0;
-      futures.add(pool.submit(() -> run.share(sh, own, targetRoot, known)));
+      workers.add((b, stop) -> sh.run(b, targetRoot, known));
     }
-    RuntimeException first = null;
-    try {
-      for (Future<?> f : futures) {
-        try {
-          f.get();
-        } catch (ExecutionException e) {
-          // The share that failed first names the cause; the others failed because of it.
-          if (first == null) {
-            first =
-                e.getCause() instanceof RuntimeException re
-                    ? re
-                    : new IllegalStateException(e.getCause());
-          }
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      run.stop();
-      throw PachaException.failed("interrupted while uploading", e);
-    } finally {
-      pool.shutdown();
-    }
-    if (first != null) {
-      throw first;
-    }
+    Spread.run(store, queue, workers, "uploading");
     return result;
-  }
-
-  /** Shares uploading at once; the first failure stops the others. */
-  private final class Parallel {
-    final Queue<Entry> queue;
-    final AtomicBoolean stopped = new AtomicBoolean();
-    final List<Backend> extras = Collections.synchronizedList(new ArrayList<>());
-
-    Parallel(Queue<Entry> queue) {
-      this.queue = queue;
-    }
-
-    Void share(Share sh, boolean own, Path targetRoot, Map<String, PackIndex.Slot> known) {
-      Backend b = null;
-      try {
-        // An extra connection is opened here; while its handshake runs the first share sends.
-        b = own ? store.backend() : store.extraConnection(stopped);
-        if (b == null) {
-          return null; // another share failed while this one connected
-        }
-        if (!own) {
-          extras.add(b);
-        }
-        sh.run(b, targetRoot, known);
-        return null;
-      } catch (RuntimeException e) {
-        stop();
-        throw e;
-      } finally {
-        if (b != null && !own) {
-          HostStore.closeQuietly(b);
-        }
-      }
-    }
-
-    /** Empties the queue (the others stop after their current file) and cuts their links. */
-    void stop() {
-      stopped.set(true);
-      queue.clear();
-      synchronized (extras) {
-        extras.forEach(HostStore::closeQuietly);
-      }
-    }
   }
 
   private Reporter synchronizedReporter() {
