@@ -194,11 +194,6 @@ final class Placer {
         ancestorMtime);
   }
 
-  /** Whether some file of the prepared roots holds this content. */
-  boolean wants(String sha256) {
-    return firstBySha.containsKey(sha256);
-  }
-
   /**
    * Writes one content, as it comes from the master, to the first file that holds it: created new,
    * private, never through a link. Called from several fetch threads at once, each with its own
