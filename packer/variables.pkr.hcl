@@ -42,7 +42,7 @@ variable "java_package" {
 variable "preload_host" {
   type        = string
   default     = ""
-  description = "Host the image rebuilds at first boot (PACHA_REBUILD_HOST); empty: user-data says."
+  description = "Host the image rebuilds at first boot (pacha.hostname); empty: user-data says."
 
   validation {
     condition     = regex_replace(var.preload_host, "[A-Za-z0-9._-]", "") == ""

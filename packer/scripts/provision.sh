@@ -7,7 +7,8 @@
 #   PACHA_DEB               the pacha .deb to install (required)
 #   PACHA_JAVA_PACKAGE      Java runtime package; default openjdk-17-jre-headless when the
 #                           archive has it, else default-jre-headless
-#   PACHA_HOST              host to rebuild at first boot (/etc/default/pacha-rebuild); empty: none
+#   PACHA_HOST              host to rebuild at first boot: set as pacha.hostname in
+#                           /etc/pacha/pacha.conf (what `pacha firstboot` reads); empty: none
 #   PACHA_CONFIG_FILE       config to install as /etc/pacha/pacha.conf; empty: keep the package's
 #   PACHA_SSH_KEY_FILE      private key for the master, installed as root's id_ed25519 / id_rsa
 #   PACHA_KNOWN_HOSTS_FILE  the master's host keys, merged into root's known_hosts
@@ -110,9 +111,21 @@ if [ -n "$known_hosts" ]; then
 fi
 
 if [ -n "$host" ]; then
-  say "first boot rebuilds $host"
-  printf '# Written by pacha provision.sh: the host pacha-rebuild.service rebuilds.\nPACHA_REBUILD_HOST=%s\n' \
-    "$host" >/etc/default/pacha-rebuild
+  # `pacha firstboot` rebuilds the host named by pacha.hostname. Set it in place (a second run
+  # replaces its own line), else as the first key of [DEFAULT], else at the top. User-data that
+  # brings a whole config at first boot replaces this file, and with it this name.
+  conf=/etc/pacha/pacha.conf
+  [ -f "$conf" ] || die "$conf is missing after installing the package; cannot set pacha.hostname = $host"
+  say "first boot rebuilds $host (pacha.hostname in $conf)"
+  if grep -qE '^[[:space:]]*pacha\.hostname[[:space:]]*[=:]' "$conf"; then
+    sed -i -E "s/^[[:space:]]*pacha\.hostname[[:space:]]*[=:].*$/pacha.hostname = $host/" "$conf"
+  elif grep -qE '^[[:space:]]*\[DEFAULT\][[:space:]]*$' "$conf"; then
+    sed -i -E "0,/^[[:space:]]*\[DEFAULT\][[:space:]]*$/s//[DEFAULT]\npacha.hostname = $host/" "$conf"
+  else
+    { printf 'pacha.hostname = %s\n' "$host"; cat "$conf"; } >"$conf.pacha-new"
+    chmod 0644 "$conf.pacha-new"
+    mv "$conf.pacha-new" "$conf"
+  fi
 fi
 
 if [ "$enable_rebuild" = yes ]; then
