@@ -36,27 +36,53 @@ final class PackIndex {
    * @throws IllegalArgumentException when it is damaged
    */
   static Map<String, Slot> parse(String pack, byte[] text) {
-    String[] lines = new String(text, StandardCharsets.US_ASCII).split("\n");
-    if (lines.length == 0 || !lines[0].equals(HEADER)) {
+    Map<String, Slot> slots = new LinkedHashMap<>();
+    String s = new String(text, StandardCharsets.US_ASCII);
+    int end = lineEnd(s, 0);
+    if (!s.substring(0, end).equals(HEADER)) {
       throw new IllegalArgumentException("index of pack " + pack + " has no valid header");
     }
-    Map<String, Slot> slots = new LinkedHashMap<>();
-    for (int i = 1; i < lines.length; i++) {
-      if (lines[i].isEmpty()) {
+    // One pass over the text, no regex or split per line: a rebuild of 100,000 files reads
+    // 100,000 index lines before the first content moves.
+    int line = 1;
+    for (int start = end + 1; start < s.length(); start = end + 1) {
+      line++;
+      end = lineEnd(s, start);
+      if (end == start) {
         continue;
       }
-      String[] f = lines[i].split(" ");
-      if (f.length != 3 || !f[0].matches("[0-9a-f]{64}")) {
-        throw new IllegalArgumentException(
-            "index of pack " + pack + " is damaged at line " + (i + 1));
+      int a = start + 64;
+      int b = a < end ? s.indexOf(' ', a + 1) : -1;
+      if (a >= end || s.charAt(a) != ' ' || !isHex(s, start, a) || b < 0 || b >= end) {
+        throw damaged(pack, line);
       }
       try {
-        slots.put(f[0], new Slot(pack, Long.parseLong(f[1]), Long.parseLong(f[2])));
+        long offset = Long.parseLong(s, a + 1, b, 10);
+        long length = Long.parseLong(s, b + 1, end, 10);
+        slots.put(s.substring(start, a), new Slot(pack, offset, length));
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(
-            "index of pack " + pack + " is damaged at line " + (i + 1));
+        throw damaged(pack, line);
       }
     }
     return slots;
+  }
+
+  private static int lineEnd(String s, int from) {
+    int end = s.indexOf('\n', from);
+    return end < 0 ? s.length() : end;
+  }
+
+  private static boolean isHex(String s, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static IllegalArgumentException damaged(String pack, int line) {
+    return new IllegalArgumentException("index of pack " + pack + " is damaged at line " + line);
   }
 }

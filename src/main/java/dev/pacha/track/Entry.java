@@ -32,6 +32,23 @@ public record Entry(
     String sha256,
     String target) {
 
+  /**
+   * Type, mode, owner and group take a handful of values across a whole tree: one shared copy of
+   * each keeps a 100,000-entry manifest about 19 MB smaller in memory (four strings an entry),
+   * which is what keeps a rebuild or push of that size out of back-to-back full GCs within the
+   * launcher's heap.
+   */
+  public Entry {
+    type = shared(type);
+    mode = shared(mode);
+    owner = shared(owner);
+    group = shared(group);
+  }
+
+  private static String shared(String s) {
+    return s == null ? null : s.intern();
+  }
+
   public static final String FILE = "file";
   public static final String DIR = "dir";
   public static final String SYMLINK = "symlink";
