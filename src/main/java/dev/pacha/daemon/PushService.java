@@ -11,6 +11,7 @@ import dev.pacha.store.Stores;
 import dev.pacha.track.Entry;
 import dev.pacha.track.HashCache;
 import dev.pacha.track.HostPaths;
+import dev.pacha.track.LastPush;
 import dev.pacha.track.Scanner;
 import dev.pacha.track.StateDir;
 import dev.pacha.track.TrackedState;
@@ -193,11 +194,13 @@ public final class PushService {
       TrackedState tracked = state.tracked();
       requireTracked(tracked);
       Scanner.Result scan = scan(tracked);
-      Optional<Manifest> last = lastPush();
+      Optional<LastPush> last = lastPushed();
       if (last.isPresent()
-          && last.get().roots().equals(tracked.roots())
-          && last.get().host().equals(hostName(config, tracked))
-          && last.get().entries().equals(scan.entries())) {
+          && last.get()
+              .fingerprint()
+              .equals(
+                  LastPush.fingerprint(
+                      hostName(config, tracked), tracked.roots(), scan.entries()))) {
         return Optional.empty();
       }
       // The last push's manifest is read once: with 100,000 entries a second copy would not fit
@@ -216,6 +219,23 @@ public final class PushService {
       dirs.add(Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? p : p.getParent());
     }
     return dirs;
+  }
+
+  /**
+   * The last push's id and fingerprint: from its small state file, else (a state dir from before
+   * that file, or a write cut in between) from the last pushed manifest itself.
+   */
+  private Optional<LastPush> lastPushed() {
+    try {
+      Optional<LastPush> saved = LastPush.parse(Files.readString(state.lastPushFingerprint()));
+      if (saved.isPresent()) {
+        return saved;
+      }
+    } catch (IOException e) {
+      // missing or unreadable: fall back to the manifest
+    }
+    return lastPush()
+        .map(m -> new LastPush(m.id(), LastPush.fingerprint(m.host(), m.roots(), m.entries())));
   }
 
   private Optional<Manifest> lastPush() {
@@ -261,7 +281,7 @@ public final class PushService {
     requireTracked(tracked);
     String host = hostName(config, tracked);
     if (kept != null) {
-      return pushScanned(tracked, host, scan(tracked), lastPush(), null);
+      return pushScanned(tracked, host, scan(tracked), lastPushed(), null);
     }
     // The SSH handshake takes about as long as scanning a few thousand files: do both at once.
     long t = System.nanoTime();
@@ -280,7 +300,7 @@ public final class PushService {
       connecting.thenAccept(MasterStore::close);
       throw e;
     }
-    return pushScanned(tracked, host, scan, lastPush(), () -> joined(connecting));
+    return pushScanned(tracked, host, scan, lastPushed(), () -> joined(connecting));
   }
 
   private static MasterStore joined(CompletableFuture<MasterStore> connecting) {
@@ -303,7 +323,7 @@ public final class PushService {
       TrackedState tracked,
       String host,
       Scanner.Result scan,
-      Optional<Manifest> last,
+      Optional<LastPush> last,
       Supplier<MasterStore> connect) {
     for (String s : scan.skipped()) {
       reporter.warn("skipped " + s);
@@ -345,15 +365,19 @@ public final class PushService {
       TrackedState tracked,
       String host,
       Scanner.Result scan,
-      Optional<Manifest> last) {
+      Optional<LastPush> last) {
     Path targetRoot = Path.of(tracked.targetRoot() == null ? "/" : tracked.targetRoot());
     reporter.step(
         "Pushing " + scan.entries().size() + " entries as " + host + " to " + master.describe());
     SnapshotWriter writer = new SnapshotWriter(master.host(host), reporter);
     SnapshotWriter.PushResult result = writer.push(targetRoot, tracked.roots(), scan, last);
-    if (writer.lastManifest() != null) {
-      state.writeJson(state.lastPush(), writer.lastManifest());
-      HashCache.of(writer.lastManifest().entries(), scan.stamps()).save(hashCacheFile());
+    Manifest pushed = writer.lastManifest();
+    if (pushed != null) {
+      state.saveLastPush(
+          pushed,
+          new LastPush(
+              pushed.id(), LastPush.fingerprint(pushed.host(), pushed.roots(), pushed.entries())));
+      HashCache.of(pushed.entries(), scan.stamps()).save(hashCacheFile());
     }
     return result;
   }

@@ -13,6 +13,7 @@ import dev.pacha.store.Stores;
 import dev.pacha.store.Verifier;
 import dev.pacha.track.Entry;
 import dev.pacha.track.HostPaths;
+import dev.pacha.track.LastPush;
 import dev.pacha.track.StateDir;
 import dev.pacha.track.TrackedState;
 import java.io.IOException;
@@ -88,7 +89,8 @@ public final class RebuildService {
       Manifest m = hs.manifest(hs.resolve(Optional.empty()));
       TrackedState next = new TrackedState(host, targetRoot.toString(), m.roots());
       state.saveTracked(next);
-      state.writeJson(state.lastPush(), m);
+      state.saveLastPush(
+          m, new LastPush(m.id(), LastPush.fingerprint(m.host(), m.roots(), m.entries())));
       return next;
     }
   }

@@ -4,6 +4,7 @@ import dev.pacha.Reporter;
 import dev.pacha.json.Json;
 import dev.pacha.track.Entry;
 import dev.pacha.track.HostPaths;
+import dev.pacha.track.LastPush;
 import dev.pacha.track.Scanner;
 import dev.pacha.transport.Backend;
 import java.io.IOException;
@@ -29,6 +30,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
 
 /**
  * Writes a snapshot: new contents into a pack (an unchanged file is never uploaded twice), the
@@ -83,20 +85,31 @@ public final class SnapshotWriter {
   }
 
   /**
-   * Pushes a scanned tree; {@code lastPushed} is this host's own copy of the manifest it pushed
-   * last, used instead of downloading the latest one when it is the same snapshot.
+   * Pushes a scanned tree; {@code lastPushed} is what this host pushed last, used instead of
+   * downloading the latest manifest when it is the same snapshot.
    */
   public PushResult push(
-      Path targetRoot, List<String> roots, Scanner.Result scan, Optional<Manifest> lastPushed) {
+      Path targetRoot, List<String> roots, Scanner.Result scan, Optional<LastPush> lastPushed) {
     List<String> skipped = new ArrayList<>(scan.skipped());
     long t0 = System.nanoTime();
     Optional<String> latestId = store.latest();
-    Optional<Manifest> latest =
-        latestId.map(
-            id ->
-                lastPushed
-                    .filter(m -> m.id().equals(id) && m.host().equals(store.host()))
-                    .orElseGet(() -> store.manifest(id)));
+    // Is the scanned tree what the latest snapshot holds? By fingerprint when that snapshot is
+    // this host's own last push, else by reading it (another machine pushed as this host, or the
+    // state dir is new).
+    BooleanSupplier sameAsLatest =
+        () -> {
+          String id = latestId.orElseThrow();
+          Optional<LastPush> own = lastPushed.filter(p -> p.id().equals(id));
+          if (own.isPresent()) {
+            return own.get()
+                .fingerprint()
+                .equals(LastPush.fingerprint(store.host(), roots, scan.entries()));
+          }
+          Manifest latest = store.manifest(id);
+          return latest.host().equals(store.host())
+              && latest.roots().equals(roots)
+              && latest.entries().equals(scan.entries());
+        };
     Map<String, PackIndex.Slot> known = store.allObjects();
     reporter.detail(
         "read the latest snapshot and "
@@ -127,10 +140,7 @@ public final class SnapshotWriter {
         toUpload.add(e);
       }
     }
-    if (latest.isPresent()
-        && toUpload.isEmpty()
-        && latest.get().roots().equals(roots)
-        && latest.get().entries().equals(scan.entries())) {
+    if (latestId.isPresent() && toUpload.isEmpty() && sameAsLatest.getAsBoolean()) {
       return new PushResult(
           store.host(), latestId.get(), false, scan.entries().size(), 0, 0, reused, skipped);
     }

@@ -37,6 +37,27 @@ public final class StateDir {
     return dir.resolve("last-push.json");
   }
 
+  /** {@link LastPush#line()} of the last push, beside {@link #lastPush()}. */
+  public Path lastPushFingerprint() {
+    return dir.resolve("last-push.fingerprint");
+  }
+
+  /**
+   * Records a push (or a snapshot brought back): the manifest, then its fingerprint. The old
+   * fingerprint goes first, so a run cut in between leaves none, and the next push reads the
+   * manifest instead of trusting a stale one.
+   */
+  public void saveLastPush(Object manifest, LastPush last) {
+    try {
+      Files.deleteIfExists(lastPushFingerprint());
+    } catch (IOException e) {
+      throw PachaException.failed(
+          "cannot write " + lastPushFingerprint() + ": " + e.getMessage(), e);
+    }
+    writeJson(lastPush(), manifest);
+    write(lastPushFingerprint(), last.line().getBytes(StandardCharsets.US_ASCII));
+  }
+
   public TrackedState tracked() {
     Path file = dir.resolve("tracked.json");
     if (!Files.exists(file)) {

@@ -97,6 +97,41 @@ class PushIT {
   }
 
   @Test
+  void push_unchangedTree_isToldByTheFingerprintElseByTheLastManifest() throws Exception {
+    Path foo = makeTree(20);
+    assertEquals(0, watch(config, foo).code());
+    Path fingerprint = tmp.resolve("state/last-push.fingerprint");
+    String saved = Files.readString(fingerprint);
+    assertTrue(saved.matches("\\S+ [0-9a-f]{64}\n"), saved);
+
+    PachaCli.Run same = pacha.run("--config", config.toString(), "push");
+    assertTrue(same.out().contains("Nothing changed since snapshot"), same::toString);
+    // No fingerprint (a state dir from an older pacha), or a damaged one: the last manifest says.
+    Files.delete(fingerprint);
+    PachaCli.Run noFile = pacha.run("--config", config.toString(), "push");
+    assertTrue(noFile.out().contains("Nothing changed since snapshot"), noFile::toString);
+    Files.writeString(fingerprint, "not a fingerprint\n");
+    PachaCli.Run damaged = pacha.run("--config", config.toString(), "push");
+    assertTrue(damaged.out().contains("Nothing changed since snapshot"), damaged::toString);
+    assertEquals(
+        1, json(pacha.run("--config", config.toString(), "log", "bar", "--json").out()).size());
+
+    // The fingerprint is what is compared: another one for the same snapshot means a change.
+    Files.writeString(fingerprint, saved.split(" ")[0] + " " + "0".repeat(64) + "\n");
+    PachaCli.Run stale = pacha.run("--config", config.toString(), "push");
+    assertTrue(stale.out().contains("Pushed snapshot"), stale::toString);
+    // A mode change alone is a change, and the push saves the new fingerprint.
+    Files.setPosixFilePermissions(
+        foo.resolve("d3/file-3.conf"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    PachaCli.Run mode = pacha.run("--config", config.toString(), "push");
+    assertTrue(mode.out().contains("Pushed snapshot"), mode::toString);
+    assertTrue(pacha.run("--config", config.toString(), "push").out().contains("Nothing changed"));
+    assertEquals(
+        3, json(pacha.run("--config", config.toString(), "log", "bar", "--json").out()).size());
+  }
+
+  @Test
   void verify_flippedByteInStoredObject_exitsFourNamingTheFile() throws Exception {
     Path foo = makeTree(50);
     assertEquals(
