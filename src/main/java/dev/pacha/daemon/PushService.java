@@ -370,16 +370,30 @@ public final class PushService {
     reporter.step(
         "Pushing " + scan.entries().size() + " entries as " + host + " to " + master.describe());
     SnapshotWriter writer = new SnapshotWriter(master.host(host), reporter);
-    SnapshotWriter.PushResult result = writer.push(targetRoot, tracked.roots(), scan, last);
-    Manifest pushed = writer.lastManifest();
-    if (pushed != null) {
-      state.saveLastPush(
-          pushed,
-          new LastPush(
-              pushed.id(), LastPush.fingerprint(pushed.host(), pushed.roots(), pushed.entries())));
-      HashCache.of(pushed.entries(), scan.stamps()).save(hashCacheFile());
+    Path copy = state.lastPushCopy();
+    writer.copyManifestTo(copy);
+    try {
+      SnapshotWriter.PushResult result = writer.push(targetRoot, tracked.roots(), scan, last);
+      Manifest pushed = writer.lastManifest();
+      if (pushed != null) {
+        LastPush saved =
+            new LastPush(
+                pushed.id(), LastPush.fingerprint(pushed.host(), pushed.roots(), pushed.entries()));
+        if (writer.manifestCopied()) {
+          state.saveLastPush(copy, saved);
+        } else {
+          state.saveLastPush(pushed, saved);
+        }
+        HashCache.of(pushed.entries(), scan.stamps()).save(hashCacheFile());
+      }
+      return result;
+    } finally {
+      try {
+        Files.deleteIfExists(copy); // a push that failed, or nothing changed
+      } catch (IOException e) {
+        reporter.warn("cannot remove " + copy + ": " + e.getMessage());
+      }
     }
-    return result;
   }
 
   /** What changed since the last push, per path. */

@@ -58,6 +58,29 @@ public final class StateDir {
     write(lastPushFingerprint(), last.line().getBytes(StandardCharsets.US_ASCII));
   }
 
+  /** Where a push writes its copy of the manifest as it sends it, before {@link #saveLastPush}. */
+  public Path lastPushCopy() {
+    return dir.resolve("last-push.json.copy");
+  }
+
+  /**
+   * As {@link #saveLastPush(Object, LastPush)}, with the manifest already written to {@code copy}
+   * (synced and moved in place here).
+   */
+  public void saveLastPush(Path copy, LastPush last) {
+    try {
+      Files.deleteIfExists(lastPushFingerprint());
+      try (FileChannel ch = FileChannel.open(copy, StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      Files.move(
+          copy, lastPush(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw PachaException.failed("cannot write " + lastPush() + ": " + e.getMessage(), e);
+    }
+    write(lastPushFingerprint(), last.line().getBytes(StandardCharsets.US_ASCII));
+  }
+
   public TrackedState tracked() {
     Path file = dir.resolve("tracked.json");
     if (!Files.exists(file)) {

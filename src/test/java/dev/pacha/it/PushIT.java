@@ -132,6 +132,24 @@ class PushIT {
   }
 
   @Test
+  void push_localCopyOfTheManifestCannotBeWritten_pushesAndWritesItAfter() throws Exception {
+    Path foo = makeTree(5);
+    assertEquals(0, watch(config, foo).code());
+    // The push writes its state copy of the manifest as it sends it; make that file impossible.
+    Path copy = Files.createDirectory(tmp.resolve("state/last-push.json.copy"));
+    Files.writeString(foo.resolve("d1/file-1.conf"), "new\n");
+    PachaCli.Run push = pacha.run("--config", config.toString(), "push", "--json");
+    assertEquals(0, push.code(), push::toString);
+    String id = json(push.out()).get("snapshot").asText();
+    assertEquals(
+        json(Files.readString(master.resolve("bar/snapshots/" + id + ".json"))),
+        json(Files.readString(tmp.resolve("state/last-push.json"))),
+        "the state holds the pushed manifest");
+    assertFalse(Files.exists(copy), "the failed copy is cleaned up");
+    assertTrue(pacha.run("--config", config.toString(), "push").out().contains("Nothing changed"));
+  }
+
+  @Test
   void verify_flippedByteInStoredObject_exitsFourNamingTheFile() throws Exception {
     Path foo = makeTree(50);
     assertEquals(
