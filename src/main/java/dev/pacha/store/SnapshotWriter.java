@@ -157,6 +157,9 @@ public final class SnapshotWriter {
       sh.added.forEach(added::putIfAbsent);
       uploadedBytes += sh.uploadedBytes;
       skipped.addAll(sh.skipped);
+      for (String s : sh.skipped) {
+        reporter.warn("skipped " + s); // the scan's own were told before the push
+      }
       for (String gone : sh.vanished) {
         byPath.remove(gone);
       }
@@ -317,7 +320,7 @@ public final class SnapshotWriter {
             continue;
           } catch (LocalReadException x) {
             vanished.add(e.path());
-            skipped.add(e.path() + ": cannot read (" + x.getCause().getMessage() + "), skipped");
+            skipped.add(e.path() + ": " + Scanner.reason((IOException) x.getCause()));
             continue;
           }
           uploadedBytes += u.length;

@@ -3,13 +3,10 @@ package dev.pacha.track;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -67,53 +64,51 @@ public final class Scanner {
         skipped.add(root + ": does not exist (any more); it stays tracked");
         continue;
       }
-      try {
-        Files.walkFileTree(
-            disk,
-            new SimpleFileVisitor<>() {
-              @Override
-              public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                add(dir, entries, skipped);
-                return FileVisitResult.CONTINUE;
-              }
-
-              @Override
-              public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                add(file, entries, skipped);
-                return FileVisitResult.CONTINUE;
-              }
-
-              @Override
-              public FileVisitResult visitFileFailed(Path file, IOException e) {
-                skipped.add(recorded(file) + ": " + reason(e));
-                return FileVisitResult.CONTINUE;
-              }
-
-              @Override
-              public FileVisitResult postVisitDirectory(Path dir, IOException e) {
-                if (e != null) {
-                  skipped.add(recorded(dir) + ": cannot list its contents: " + reason(e));
-                }
-                return FileVisitResult.CONTINUE;
-              }
-            });
-      } catch (IOException e) {
-        skipped.add(root + ": " + reason(e));
-      }
+      walk(disk, entries, skipped);
     }
     entries.sort((a, b) -> HostPaths.TREE_ORDER.compare(a.path(), b.path()));
     return new Result(List.copyOf(entries), List.copyOf(skipped), Map.copyOf(stamps));
   }
 
-  private void add(Path disk, List<Entry> entries, List<String> skipped) {
+  /**
+   * Every entry under {@code top}, with one lstat each (Files.walkFileTree makes its own, then
+   * readOne a second). Symlinks are recorded, never followed. A directory that cannot be listed is
+   * skipped as a whole; one whose listing breaks off keeps what was read, and says so.
+   */
+  private void walk(Path top, List<Entry> entries, List<String> skipped) {
+    java.util.ArrayDeque<Path> pending = new java.util.ArrayDeque<>();
+    pending.push(top);
+    while (!pending.isEmpty()) {
+      Path disk = pending.pop();
+      Entry e = add(disk, entries, skipped);
+      if (e == null || !e.isDir()) {
+        continue;
+      }
+      try (java.nio.file.DirectoryStream<Path> children = Files.newDirectoryStream(disk)) {
+        for (Path child : children) {
+          pending.push(child);
+        }
+      } catch (java.nio.file.DirectoryIteratorException ex) {
+        skipped.add(e.path() + ": cannot list its contents: " + reason(ex.getCause()));
+      } catch (IOException ex) {
+        entries.remove(entries.size() - 1);
+        skipped.add(e.path() + ": " + reason(ex));
+      }
+    }
+  }
+
+  private Entry add(Path disk, List<Entry> entries, List<String> skipped) {
     String path = recorded(disk);
     try {
-      entries.add(readCached(disk, path));
+      Entry e = readCached(disk, path);
+      entries.add(e);
+      return e;
     } catch (UnsupportedTypeException e) {
       skipped.add(path + ": " + e.getMessage() + "; pacha tracks files, directories and symlinks");
     } catch (IOException e) {
       skipped.add(path + ": " + reason(e));
     }
+    return null;
   }
 
   private Entry readCached(Path disk, String path) throws IOException {
@@ -244,7 +239,8 @@ public final class Scanner {
     };
   }
 
-  static String reason(IOException e) {
+  /** Why an entry was left out, for the warning and the report: "permission denied, skipped". */
+  public static String reason(IOException e) {
     if (e instanceof AccessDeniedException) {
       return "permission denied, skipped";
     }

@@ -53,4 +53,54 @@ class UnprivilegedIT {
       Files.delete(shared);
     }
   }
+
+  @Test
+  void watch_unreadableDirectoryAndFile_skippedByNameAndTheRestPushed() throws Exception {
+    Path shared =
+        Files.createDirectories(Path.of("/tmp/pacha-scan-" + ProcessHandle.current().pid()));
+    try {
+      Path tree = Files.createDirectories(shared.resolve("tree"));
+      Files.createDirectories(tree.resolve("sub"));
+      Files.writeString(tree.resolve("ok.conf"), "ok\n");
+      Files.writeString(tree.resolve("sub/c.conf"), "c\n");
+      Files.writeString(tree.resolve("secret.conf"), "no\n");
+      Path locked = Files.createDirectories(tree.resolve("locked"));
+      Files.writeString(locked.resolve("b.conf"), "b\n");
+      Path master = Files.createDirectories(shared.resolve("master"));
+      Path conf =
+          Files.writeString(
+              shared.resolve("pacha.conf"),
+              "[DEFAULT]\npacha.master.url = file://"
+                  + master
+                  + "\npacha.hostname = scanhost\npacha.state.dir = "
+                  + shared.resolve("state")
+                  + "\n");
+      Tools.exec(shared, null, List.of("chown", "-R", "65534:65534", shared.toString()));
+      Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("---------"));
+      Files.setPosixFilePermissions(
+          tree.resolve("secret.conf"), PosixFilePermissions.fromString("---------"));
+
+      Tools.Result r =
+          asNobody(
+              "--config",
+              conf.toString(),
+              "--watch",
+              tree.toString(),
+              "--target-root",
+              shared.toString());
+      assertEquals(0, r.code(), r.output());
+      assertTrue(r.output().contains("/tree/locked: permission denied, skipped"), r.output());
+      assertTrue(r.output().contains("/tree/secret.conf: permission denied, skipped"), r.output());
+      String manifest;
+      try (var s = Files.list(master.resolve("scanhost/snapshots"))) {
+        manifest = Files.readString(s.findFirst().orElseThrow());
+      }
+      assertTrue(manifest.contains("\"/tree/sub/c.conf\""), manifest);
+      assertTrue(manifest.contains("\"/tree/ok.conf\""), manifest);
+      assertFalse(manifest.contains("/tree/locked"), manifest);
+      assertFalse(manifest.contains("/tree/secret.conf"), manifest);
+    } finally {
+      Tools.exec(Path.of("/"), null, List.of("rm", "-rf", shared.toString()));
+    }
+  }
 }
