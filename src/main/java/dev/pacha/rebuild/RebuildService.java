@@ -342,7 +342,9 @@ public final class RebuildService {
       // The rebuilt host carries on pushing as the host it replaced.
       if (req.full()) {
         state.saveTracked(new TrackedState(req.host(), targetRoot.toString(), m.roots()));
-        state.copy(state.lastPush(), staging.resolve("manifest.json"));
+        state.copyLastPush(
+            staging.resolve("manifest.json"),
+            new LastPush(m.id(), LastPush.fingerprint(m.host(), m.roots(), m.entries())));
       }
 
       // 5. Post-hooks: all run; failures are reported.

@@ -48,14 +48,12 @@ public final class StateDir {
    * manifest instead of trusting a stale one.
    */
   public void saveLastPush(Object manifest, LastPush last) {
-    try {
-      Files.deleteIfExists(lastPushFingerprint());
-    } catch (IOException e) {
-      throw PachaException.failed(
-          "cannot write " + lastPushFingerprint() + ": " + e.getMessage(), e);
-    }
-    writeJson(lastPush(), manifest);
-    write(lastPushFingerprint(), last.line().getBytes(StandardCharsets.US_ASCII));
+    replaceLastPush(() -> writeJson(lastPush(), manifest), last);
+  }
+
+  /** As {@link #saveLastPush(Object, LastPush)}, with the manifest copied from a file. */
+  public void copyLastPush(Path manifest, LastPush last) {
+    replaceLastPush(() -> copy(lastPush(), manifest), last);
   }
 
   /** Where a push writes its copy of the manifest as it sends it, before {@link #saveLastPush}. */
@@ -68,16 +66,32 @@ public final class StateDir {
    * (synced and moved in place here).
    */
   public void saveLastPush(Path copy, LastPush last) {
+    replaceLastPush(
+        () -> {
+          try {
+            try (FileChannel ch = FileChannel.open(copy, StandardOpenOption.WRITE)) {
+              ch.force(true);
+            }
+            Files.move(
+                copy,
+                lastPush(),
+                StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+          } catch (IOException e) {
+            throw PachaException.failed("cannot write " + lastPush() + ": " + e.getMessage(), e);
+          }
+        },
+        last);
+  }
+
+  private void replaceLastPush(Runnable writeManifest, LastPush last) {
     try {
       Files.deleteIfExists(lastPushFingerprint());
-      try (FileChannel ch = FileChannel.open(copy, StandardOpenOption.WRITE)) {
-        ch.force(true);
-      }
-      Files.move(
-          copy, lastPush(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw PachaException.failed("cannot write " + lastPush() + ": " + e.getMessage(), e);
+      throw PachaException.failed(
+          "cannot write " + lastPushFingerprint() + ": " + e.getMessage(), e);
     }
+    writeManifest.run();
     write(lastPushFingerprint(), last.line().getBytes(StandardCharsets.US_ASCII));
   }
 

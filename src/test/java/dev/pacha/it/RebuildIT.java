@@ -300,6 +300,13 @@ class RebuildIT {
     PachaCli.Run r = rebuild("--snapshot", first);
     assertEquals(0, r.code(), r::toString);
     assertEquals("listen 8080\n", Files.readString(foo.resolve("app.conf")));
+    // The host carries on from what it was rebuilt to: the state names that snapshot, so the
+    // next push finds the tree changed since the latest one and pushes it.
+    assertTrue(
+        Files.readString(tmp.resolve("state/last-push.fingerprint")).startsWith(first + " "));
+    PachaCli.Run push = cli("push");
+    assertTrue(push.out().contains("Pushed snapshot"), push::toString);
+    assertTrue(cli("push").out().contains("Nothing changed"));
   }
 
   @Test
