@@ -170,6 +170,12 @@ class RebuildIT {
     return cli(all.toArray(String[]::new));
   }
 
+  /** A full rebuild of bar under the sandbox with another config file. */
+  private PachaCli.Run rebuildWith(Path cfg) {
+    return pacha.run(
+        "--config", cfg.toString(), "rebuild", "bar", "--yes", "--target-root", sandbox.toString());
+  }
+
   private Path onlyPack() throws Exception {
     try (Stream<Path> s = Files.list(master.resolve("bar/packs"))) {
       return s.filter(p -> p.toString().endsWith(".pack")).findFirst().orElseThrow();
@@ -336,15 +342,7 @@ class RebuildIT {
             tmp.resolve("numeric.conf"),
             Files.readString(config) + "pacha.rebuild.missing_owner = numeric\n");
     deleteTree(foo);
-    PachaCli.Run n =
-        pacha.run(
-            "--config",
-            numeric.toString(),
-            "rebuild",
-            "bar",
-            "--yes",
-            "--target-root",
-            sandbox.toString());
+    PachaCli.Run n = rebuildWith(numeric);
     assertEquals(0, n.code(), n::toString);
     assertEquals(
         1, Files.getAttribute(foo.resolve("bin-helper"), "unix:uid", LinkOption.NOFOLLOW_LINKS));
@@ -354,15 +352,7 @@ class RebuildIT {
             tmp.resolve("fail.conf"),
             Files.readString(config) + "pacha.rebuild.missing_owner = fail\n");
     deleteTree(foo);
-    PachaCli.Run f =
-        pacha.run(
-            "--config",
-            fail.toString(),
-            "rebuild",
-            "bar",
-            "--yes",
-            "--target-root",
-            sandbox.toString());
+    PachaCli.Run f = rebuildWith(fail);
     assertEquals(1, f.code(), f::toString);
     assertTrue(f.err().contains("ghost-user"), f::toString);
     assertFalse(Files.exists(foo), "nothing placed");
@@ -373,15 +363,7 @@ class RebuildIT {
             master.resolve("bar/pacha_pre/00-ghost"),
             "#!/bin/sh\nuseradd --system --no-create-home --shell /usr/sbin/nologin ghost-user\n");
     try {
-      PachaCli.Run created =
-          pacha.run(
-              "--config",
-              fail.toString(),
-              "rebuild",
-              "bar",
-              "--yes",
-              "--target-root",
-              sandbox.toString());
+      PachaCli.Run created = rebuildWith(fail);
       assertEquals(0, created.code(), created::toString);
       assertEquals(
           "ghost-user",
