@@ -121,7 +121,7 @@ public final class Dir extends Handle {
     try {
       return new Dir(LibC.openat(fd, c, OPEN_FLAGS, 0), at(name));
     } catch (LastErrorException e) {
-      throw Sys.fail(e, "open directory", at(name));
+      throw Sys.failOpenDir(e, fd, c, at(name));
     }
   }
 

@@ -25,12 +25,12 @@ import java.util.List;
  * of the system's instead of ours.
  *
  * <p>Where it goes, first that works: {@code PACHA_NATIVE_DIR} / {@code -Dpacha.native.dir} (only
- * that one, when given); /var/cache/pacha/native (root, as the Debian package makes
- * /var/cache/pacha); $XDG_CACHE_HOME or ~/.cache, pacha/native; a private directory under
- * java.io.tmpdir, removed at exit. A directory is used only when it and the library are owned by
- * this user (or root) and writable by no one else, and the library is byte for byte the one in the
- * jar. Each is tried by loading the library from it, so a noexec mount is found by the kernel's own
- * refusal.
+ * those, when given: one directory or several, colon-separated); /var/cache/pacha/native (root, as
+ * the Debian package makes /var/cache/pacha); $XDG_CACHE_HOME or ~/.cache, pacha/native; a private
+ * directory under java.io.tmpdir, removed at exit. A directory is used only when it and the library
+ * are owned by this user (or root) and writable by no one else, and the library is byte for byte
+ * the one in the jar. Each is tried by loading the library from it, so a noexec mount is found by
+ * the kernel's own refusal.
  */
 final class NativeLoader {
   private NativeLoader() {}
@@ -103,7 +103,11 @@ final class NativeLoader {
     String explicit = explicitDir();
     List<Path> candidates = new ArrayList<>();
     if (explicit != null) {
-      candidates.add(Path.of(explicit).toAbsolutePath());
+      for (String d : explicit.split(":")) {
+        if (!d.isEmpty()) {
+          candidates.add(Path.of(d).toAbsolutePath());
+        }
+      }
     } else {
       if (Files.isDirectory(Path.of("/var/cache/pacha")) || isRoot()) {
         candidates.add(Path.of("/var/cache/pacha/native"));
@@ -177,11 +181,11 @@ final class NativeLoader {
   private static Path place(Path dir, byte[] lib) throws IOException {
     Files.createDirectories(
         dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-    checkPrivate(dir.getParent());
-    checkPrivate(dir);
+    checkPrivate(dir.getParent(), true);
+    checkPrivate(dir, false);
     Path file = dir.resolve(LIB);
     if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-      checkPrivate(file);
+      checkPrivate(file, false);
       if (Files.size(file) == lib.length && Arrays.equals(Files.readAllBytes(file), lib)) {
         return file;
       }
@@ -201,8 +205,11 @@ final class NativeLoader {
     return file;
   }
 
-  /** Refuses a path another user could change (so could swap the library we load). */
-  private static void checkPrivate(Path p) throws IOException {
+  /**
+   * Refuses a path another user could change (so could swap the library we load). A sticky
+   * directory (like /tmp) is accepted as a base: others cannot move what we made in it.
+   */
+  private static void checkPrivate(Path p, boolean stickyOk) throws IOException {
     int uid = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
     int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
     int me = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
@@ -212,7 +219,7 @@ final class NativeLoader {
     if (uid != me && uid != 0) {
       throw new IOException(p + " is owned by uid " + uid);
     }
-    if ((mode & 0022) != 0) {
+    if ((mode & 0022) != 0 && !(stickyOk && (mode & 01000) != 0)) {
       throw new IOException(p + " is writable by others");
     }
   }

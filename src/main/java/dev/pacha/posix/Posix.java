@@ -32,9 +32,10 @@ public final class Posix {
   public static Dir openDir(String path) throws IOException {
     check();
     try {
-      return new Dir(LibC.open(Sys.cString(path), Dir.OPEN_FLAGS, 0), path);
+      byte[] c = Sys.cString(path);
+      return new Dir(LibC.open(c, Dir.OPEN_FLAGS, 0), path);
     } catch (LastErrorException e) {
-      throw Sys.fail(e, "open directory", path);
+      throw Sys.failOpenDir(e, LibC.AT_FDCWD, Sys.cString(path), path);
     }
   }
 

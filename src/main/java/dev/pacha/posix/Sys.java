@@ -60,6 +60,26 @@ final class Sys {
     return PosixException.of(operation, e.getErrorCode(), file, other);
   }
 
+  /**
+   * A failed open of a directory. O_DIRECTORY|O_NOFOLLOW on a symlink gives ENOTDIR; it is told as
+   * what it is, a symbolic link that was not followed (ELOOP).
+   */
+  static IOException failOpenDir(LastErrorException e, int dirfd, byte[] name, String shown) {
+    int code = e.getErrorCode();
+    if (code == Errno.ENOTDIR.code()) {
+      Buffers b = BUFFERS.get();
+      try {
+        LibC.statx(dirfd, name, LibC.AT_SYMLINK_NOFOLLOW, LibC.STATX_BASIC_STATS, b.statxAddress);
+        if (Stat.ofStatx(b.statxView).type() == FileType.SYMLINK) {
+          code = Errno.ELOOP.code();
+        }
+      } catch (LastErrorException ignored) {
+        // gone meanwhile: ENOTDIR stands
+      }
+    }
+    return PosixException.of("open directory", code, shown, null);
+  }
+
   /** "dir/name", for messages and for the handles' own paths. */
   static String join(String dir, String name) {
     return dir.endsWith("/") ? dir + name : dir + "/" + name;
