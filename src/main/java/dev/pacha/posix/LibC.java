@@ -107,9 +107,9 @@ final class LibC {
 
   static native int futimens(int fd, long[] times) throws LastErrorException;
 
-  static native long llistxattr(byte[] path, byte[] list, long size) throws LastErrorException;
+  static native long llistxattr(byte[] path, long list, long size) throws LastErrorException;
 
-  static native long lgetxattr(byte[] path, byte[] name, byte[] value, long size)
+  static native long lgetxattr(byte[] path, byte[] name, long value, long size)
       throws LastErrorException;
 
   static native int lsetxattr(byte[] path, byte[] name, byte[] value, long size, int flags)
@@ -117,9 +117,9 @@ final class LibC {
 
   static native int lremovexattr(byte[] path, byte[] name) throws LastErrorException;
 
-  static native long flistxattr(int fd, byte[] list, long size) throws LastErrorException;
+  static native long flistxattr(int fd, long list, long size) throws LastErrorException;
 
-  static native long fgetxattr(int fd, byte[] name, byte[] value, long size)
+  static native long fgetxattr(int fd, byte[] name, long value, long size)
       throws LastErrorException;
 
   static native int fsetxattr(int fd, byte[] name, byte[] value, long size, int flags)

@@ -76,6 +76,16 @@ public final class Posix {
     return XattrCalls.all(XattrCalls.Target.path(Sys.cString(path), path));
   }
 
+  /**
+   * The names of a path's extended attributes (a symlink's own). By absolute path this is about
+   * twice as fast as through a directory handle (which goes through /proc/self/fd/N/NAME), for a
+   * scan that only reads; placement should use the handles.
+   */
+  public static List<String> xattrNames(String path) throws IOException {
+    check();
+    return XattrCalls.names(XattrCalls.Target.path(Sys.cString(path), path));
+  }
+
   public static Optional<byte[]> getXattr(String path, String attribute) throws IOException {
     check();
     return XattrCalls.get(XattrCalls.Target.path(Sys.cString(path), path), attribute);

@@ -23,7 +23,18 @@ final class Sys {
     final long dentsAddress = Pointer.nativeValue(dents);
     final ByteBuffer dentsView = dents.getByteBuffer(0, DENTS).order(ByteOrder.nativeOrder());
     final byte[] dentsBytes = new byte[DENTS];
-    byte[] xattr = new byte[4096];
+    // xattr names and values come back in native memory: a byte[] would be copied in and out
+    // whole on every call
+    Memory xattr = new Memory(4096);
+    long xattrAddress = Pointer.nativeValue(xattr);
+    int xattrSize = 4096;
+
+    void growXattr(int size) {
+      xattr = new Memory(size);
+      xattrAddress = Pointer.nativeValue(xattr);
+      xattrSize = size;
+    }
+
     ByteBuffer io;
   }
 

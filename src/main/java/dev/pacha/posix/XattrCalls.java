@@ -3,7 +3,6 @@ package dev.pacha.posix;
 import com.sun.jna.LastErrorException;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -41,7 +40,7 @@ final class XattrCalls {
     long n;
     while (true) {
       try {
-        n = list(t, buf.xattr, buf.xattr.length);
+        n = list(t, buf.xattrAddress, buf.xattrSize);
         break;
       } catch (LastErrorException e) {
         if (e.getErrorCode() != ERANGE) {
@@ -51,11 +50,15 @@ final class XattrCalls {
       }
     }
     List<String> names = new ArrayList<>();
+    if (n == 0) {
+      return names;
+    }
+    byte[] list = buf.xattr.getByteArray(0, (int) n);
     int start = 0;
     for (int i = 0; i < n; i++) {
-      if (buf.xattr[i] == 0) {
+      if (list[i] == 0) {
         if (i > start) {
-          names.add(PathBytes.decode(buf.xattr, start, i - start));
+          names.add(PathBytes.decode(list, start, i - start));
         }
         start = i + 1;
       }
@@ -68,8 +71,8 @@ final class XattrCalls {
     Sys.Buffers buf = Sys.BUFFERS.get();
     while (true) {
       try {
-        long n = get(t, cname, buf.xattr, buf.xattr.length);
-        return Optional.of(Arrays.copyOf(buf.xattr, (int) n));
+        long n = get(t, cname, buf.xattrAddress, buf.xattrSize);
+        return Optional.of(n == 0 ? new byte[0] : buf.xattr.getByteArray(0, (int) n));
       } catch (LastErrorException e) {
         if (e.getErrorCode() == ENODATA) {
           return Optional.empty();
@@ -127,11 +130,11 @@ final class XattrCalls {
     }
   }
 
-  private static long list(Target t, byte[] b, long size) {
+  private static long list(Target t, long b, long size) {
     return t.path == null ? LibC.flistxattr(t.fd, b, size) : LibC.llistxattr(t.path, b, size);
   }
 
-  private static long get(Target t, byte[] name, byte[] b, long size) {
+  private static long get(Target t, byte[] name, long b, long size) {
     return t.path == null
         ? LibC.fgetxattr(t.fd, name, b, size)
         : LibC.lgetxattr(t.path, name, b, size);
@@ -141,11 +144,10 @@ final class XattrCalls {
   private static void grow(Sys.Buffers buf, Target t, byte[] cname) throws IOException {
     long need;
     try {
-      need = cname == null ? list(t, null, 0) : get(t, cname, null, 0);
+      need = cname == null ? list(t, 0, 0) : get(t, cname, 0, 0);
     } catch (LastErrorException e) {
       throw Sys.fail(e, "read extended attributes", t.shown);
     }
-    int size = (int) Math.min(Math.max(need, buf.xattr.length * 2L), XATTR_MAX * 4L);
-    buf.xattr = new byte[size];
+    buf.growXattr((int) Math.min(Math.max(need, buf.xattrSize * 2L), XATTR_MAX * 4L));
   }
 }

@@ -64,6 +64,32 @@ class PosixMountsTest {
   }
 
   @Test
+  void xattrs_largerThanTheFirstBuffer_readWhole() throws Exception {
+    // tmpfs holds user.* values larger than ext4's one block (which ERANGE needs to show)
+    PosixTesting.run(tmp, "mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mnt.toString());
+    Files.writeString(mnt.resolve("a"), "a");
+    PosixTesting.run(
+        mnt, "sh", "-c", "setfattr -n user.big -v \"$(head -c 10000 /dev/zero | tr '\\0' a)\" a");
+    for (int i = 0; i < 40; i++) {
+      PosixTesting.run(mnt, "setfattr", "-n", "user." + "n".repeat(150) + i, "-v", "v", "a");
+    }
+    try (Dir d = Posix.openDir(mnt.toString())) {
+      byte[] big = d.getXattr("a", "user.big").orElseThrow();
+      assertEquals(10000, big.length);
+      assertEquals('a', big[9999]);
+      assertEquals(41, d.xattrNames("a").size());
+      assertEquals(41, d.xattrs("a").size());
+      d.create("b", 0600).close();
+      for (Xattr x : d.xattrs("a")) {
+        d.setXattr("b", x.name(), x.value());
+      }
+    }
+    assertEquals(
+        new String(PosixTesting.run(mnt, "sh", "-c", "getfattr -d -e hex a | tail -n +2")),
+        new String(PosixTesting.run(mnt, "sh", "-c", "getfattr -d -e hex b | tail -n +2")));
+  }
+
+  @Test
   void write_fullFileSystem_isDiskFullWithAClearText() throws Exception {
     PosixTesting.run(tmp, "mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", mnt.toString());
     try (Dir d = Posix.openDir(mnt.toString());

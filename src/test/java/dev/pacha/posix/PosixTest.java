@@ -139,6 +139,30 @@ class PosixTest {
   }
 
   @Test
+  void entries_manyMoreThanOneGetdentsBuffer_allListedWithTypes() throws Exception {
+    int n = 3000;
+    try (Dir d = dir()) {
+      for (int i = 0; i < n; i++) {
+        d.create("file-with-a-longish-name-" + i, 0600).close();
+      }
+      d.mkdir("dir", 0755);
+      d.symlink("x", "link");
+      List<DirEntry> entries = d.entries();
+      assertEquals(n + 2, entries.size());
+      assertEquals(n + 2, new TreeSet<>(d.list()).size());
+      assertEquals(
+          FileType.DIR,
+          entries.stream().filter(e -> e.name().equals("dir")).findFirst().orElseThrow().type());
+      assertEquals(
+          FileType.SYMLINK,
+          entries.stream().filter(e -> e.name().equals("link")).findFirst().orElseThrow().type());
+      assertEquals(
+          d.lstat("dir").ino(),
+          entries.stream().filter(e -> e.name().equals("dir")).findFirst().orElseThrow().ino());
+    }
+  }
+
+  @Test
   void xattrs_onSymlink_areTheLinksOwnNotItsTargets() throws Exception {
     Files.writeString(tmp.resolve("target"), "t");
     Files.createSymbolicLink(tmp.resolve("link"), Path.of("target"));
