@@ -53,29 +53,42 @@ public class PosixBench {
                 "read 256 MiB  posix openat + JNA read", PosixBench::posixBigJna,
                 "read 256 MiB  posix openat + /proc/self/fd channel", PosixBench::posixBigChannel));
     Map<String, long[]> times = new java.util.LinkedHashMap<>();
+    Map<String, long[]> cpus = new java.util.LinkedHashMap<>();
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
     List<String> order = new ArrayList<>(cases.keySet());
     order.sort(null);
     for (String name : order) {
       times.put(name, new long[rounds]);
+      cpus.put(name, new long[rounds]);
     }
     long check = 0;
     for (int r = -1; r < rounds; r++) { // round -1 warms the JIT and the page cache
       for (String name : order) {
+        long c0 = mx.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         check += cases.get(name).run(root);
         long t = System.nanoTime() - t0;
+        long c = mx.getCurrentThreadCpuTime() - c0;
         if (r >= 0) {
           times.get(name)[r] = t;
+          cpus.get(name)[r] = c;
         }
       }
     }
-    System.out.printf("%,d files in %d directories, %d rounds, median:%n", files, DIRS, rounds);
+    System.out.printf(
+        "%,d files in %d directories, %d rounds, medians of wall time and of this thread's CPU"
+            + " time (user + system: less swayed by other load):%n",
+        files, DIRS, rounds);
     for (String name : order) {
       long[] t = times.get(name);
+      long[] c = cpus.get(name);
       Arrays.sort(t);
+      Arrays.sort(c);
       long median = t[t.length / 2];
+      long cpu = c[c.length / 2];
       System.out.printf(
-          "  %-62s %8.1f ms  %6.2f us/file%n", name, median / 1e6, median / 1e3 / files);
+          "  %-62s %8.1f ms  %6.2f us/file   CPU %8.1f ms  %6.2f us/file%n",
+          name, median / 1e6, median / 1e3 / files, cpu / 1e6, cpu / 1e3 / files);
     }
     System.out.println("(checksum " + check + ")");
   }

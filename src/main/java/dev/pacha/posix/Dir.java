@@ -193,6 +193,7 @@ public final class Dir extends Handle {
             Errno.EINVAL.code(),
             "cannot open: not a regular file (a " + s.type().manifestName() + ")");
       }
+      file.statAtOpen(s);
       return file;
     } catch (IOException | RuntimeException e) {
       file.close();

@@ -11,11 +11,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -97,7 +94,9 @@ final class NativeLoader {
     System.setProperty("jna.nounpack", "true");
     System.setProperty("jna.noclasspath", "true");
     byte[] lib = bundled();
-    String hash = sha256(lib).substring(0, 16);
+    // Names the directory, one per library build; the bytes are compared in full before use.
+    // CRC32, not SHA-256: the first MessageDigest costs 20 ms of a cold start.
+    String hash = crc32(lib);
 
     List<String> tried = new ArrayList<>();
     String explicit = explicitDir();
@@ -253,11 +252,9 @@ final class NativeLoader {
     return m;
   }
 
-  private static String sha256(byte[] b) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+  private static String crc32(byte[] b) {
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(b);
+    return Long.toHexString(crc.getValue()) + "-" + b.length;
   }
 }

@@ -1,8 +1,6 @@
 package dev.pacha.posix;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
-import com.sun.jna.Pointer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -21,10 +19,23 @@ import java.util.List;
  */
 public final class OpenFile extends Handle {
   private final boolean writable;
+  private Stat statAtOpen;
 
   OpenFile(int fd, String path, boolean writable) {
     super(fd, path);
     this.writable = writable;
+  }
+
+  /**
+   * What fstat said right after {@link Dir#openRead} opened it (null for a created file): the size
+   * and mtime of the very inode being read, with no second call.
+   */
+  public Stat statAtOpen() {
+    return statAtOpen;
+  }
+
+  void statAtOpen(Stat s) {
+    statAtOpen = s;
   }
 
   /** Whether it was opened for writing ({@link Dir#create}). */
@@ -83,7 +94,7 @@ public final class OpenFile extends Handle {
     if (len == 0) {
       return 0;
     }
-    long address = Pointer.nativeValue(Native.getDirectBufferPointer(buf)) + buf.position();
+    long address = Sys.BUFFERS.get().address(buf) + buf.position();
     long n;
     try {
       if (write) {

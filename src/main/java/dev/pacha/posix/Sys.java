@@ -36,6 +36,17 @@ final class Sys {
     }
 
     ByteBuffer io;
+    private ByteBuffer lastBuffer;
+    private long lastAddress;
+
+    /** A direct buffer's base address; the last one is remembered (callers reuse one buffer). */
+    long address(ByteBuffer direct) {
+      if (direct != lastBuffer) {
+        lastAddress = Pointer.nativeValue(com.sun.jna.Native.getDirectBufferPointer(direct));
+        lastBuffer = direct;
+      }
+      return lastAddress;
+    }
   }
 
   static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
