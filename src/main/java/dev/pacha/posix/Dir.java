@@ -365,7 +365,10 @@ public final class Dir extends Handle {
     }
   }
 
-  /** Every extended attribute of a name here (a symlink's own), sorted by name. */
+  /**
+   * Every extended attribute of a name here (a symlink's own), sorted by name. Without {@link
+   * Capability#SYS_ADMIN} the kernel leaves trusted.* out of the list, silently.
+   */
   public List<Xattr> xattrs(String name) throws IOException {
     check();
     return XattrCalls.all(XattrCalls.Target.child(fd, name, at(name)));

@@ -82,7 +82,10 @@ public abstract sealed class Handle implements AutoCloseable permits Dir, OpenFi
     }
   }
 
-  /** Every extended attribute (all namespaces this process may read), sorted by name. */
+  /**
+   * Every extended attribute (all namespaces this process may read), sorted by name. Without {@link
+   * Capability#SYS_ADMIN} the kernel leaves trusted.* out of the list, silently.
+   */
   public List<Xattr> xattrs() throws IOException {
     check();
     return XattrCalls.all(XattrCalls.Target.fd(fd, path));

@@ -423,6 +423,32 @@ class PosixTest {
   }
 
   @Test
+  void capabilities_root_holdsThemAndANonRootProcessDoesNot() throws Exception {
+    assertTrue(Capability.SYS_ADMIN.held());
+    assertTrue(Capability.MKNOD.held());
+    // what a rebuild as an ordinary user meets: trusted.* is invisible, not an error
+    Files.writeString(tmp.resolve("t"), "t");
+    PosixTesting.run(tmp, "setfattr", "-n", "trusted.x", "-v", "1", "t");
+    PosixTesting.run(tmp, "setfattr", "-n", "user.y", "-v", "2", "t");
+    PosixTesting.run(tmp, "chmod", "0755", tmp.toString());
+    PosixTesting.run(tmp, "chmod", "0644", "t");
+    PosixTesting.Result r =
+        PosixTesting.exec(
+            tmp,
+            List.of(
+                "setpriv",
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                "sh",
+                "-c",
+                "grep CapEff /proc/self/status; getfattr -d -m - t"));
+    assertTrue(r.output().contains("CapEff:\t0000000000000000"), r.output());
+    assertTrue(r.output().contains("user.y"), r.output());
+    assertFalse(r.output().contains("trusted.x"), r.output());
+  }
+
+  @Test
   void space_ofTheTempDir_matchesStatf() throws Exception {
     try (Dir d = dir()) {
       FsSpace s = d.space();
