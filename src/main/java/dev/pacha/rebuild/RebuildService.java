@@ -13,7 +13,7 @@ import dev.pacha.store.Stores;
 import dev.pacha.store.Verifier;
 import dev.pacha.track.Entry;
 import dev.pacha.track.HostPaths;
-import dev.pacha.track.LastPush;
+import dev.pacha.track.ManifestCopy;
 import dev.pacha.track.StateDir;
 import dev.pacha.track.TrackedState;
 import java.io.IOException;
@@ -89,8 +89,7 @@ public final class RebuildService {
       Manifest m = hs.manifest(hs.resolve(Optional.empty()));
       TrackedState next = new TrackedState(host, targetRoot.toString(), m.roots());
       state.saveTracked(next);
-      state.saveLastPush(
-          m, new LastPush(m.id(), LastPush.fingerprint(m.host(), m.roots(), m.entries())));
+      state.record(m, ManifestCopy.none());
       return next;
     }
   }
@@ -342,9 +341,7 @@ public final class RebuildService {
       // The rebuilt host carries on pushing as the host it replaced.
       if (req.full()) {
         state.saveTracked(new TrackedState(req.host(), targetRoot.toString(), m.roots()));
-        state.copyLastPush(
-            staging.resolve("manifest.json"),
-            new LastPush(m.id(), LastPush.fingerprint(m.host(), m.roots(), m.entries())));
+        state.record(m, ManifestCopy.of(staging.resolve("manifest.json")));
       }
 
       // 5. Post-hooks: all run; failures are reported.
