@@ -1,7 +1,7 @@
 package dev.pacha.cli;
 
 import dev.pacha.json.Json;
-import dev.pacha.store.HostStore;
+import dev.pacha.store.HookStore;
 import dev.pacha.store.MasterStore;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -62,7 +62,7 @@ final class HooksCommand implements Callable<Integer> {
     boolean json;
 
     /** What `hooks push` did, for --json. */
-    record Result(String host, String master, List<HostStore.HookUpload> phases) {}
+    record Result(String host, String master, List<HookStore.HookUpload> phases) {}
 
     @Override
     public Integer call() {
@@ -77,7 +77,7 @@ final class HooksCommand implements Callable<Integer> {
       Cli.Context ctx = Cli.context(spec);
       ConsoleReporter reporter = new ConsoleReporter(ctx, json, Cli.root(spec).global.verbose);
       try (MasterStore master = Masters.open(spec)) {
-        List<HostStore.HookUpload> done =
+        List<HookStore.HookUpload> done =
             master.pushHooks(host, Optional.ofNullable(pre), Optional.ofNullable(post), reporter);
         done.forEach(d -> d.skipped().forEach(s -> reporter.warn("not uploaded: " + s)));
         PrintWriter out = ctx.out();
@@ -85,7 +85,7 @@ final class HooksCommand implements Callable<Integer> {
           out.println(Json.write(new Result(host, master.describe(), done)));
           return ExitCodes.OK;
         }
-        for (HostStore.HookUpload d : done) {
+        for (HookStore.HookUpload d : done) {
           out.println(
               "Pushed "
                   + d.uploaded().size()

@@ -1,9 +1,9 @@
 package dev.pacha.cli;
 
 import dev.pacha.json.Json;
-import dev.pacha.store.HostStore;
 import dev.pacha.store.Manifest;
 import dev.pacha.store.MasterStore;
+import dev.pacha.store.SnapshotCatalog;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +35,7 @@ final class LogCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (MasterStore master = Masters.open(spec)) {
-      HostStore hs = master.host(host);
+      SnapshotCatalog hs = master.host(host).catalog();
       Optional<String> latest = hs.latest();
       List<Line> lines = new ArrayList<>();
       List<String> ids = new ArrayList<>(hs.snapshotIds());

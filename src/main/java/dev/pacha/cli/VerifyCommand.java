@@ -46,7 +46,9 @@ final class VerifyCommand implements Callable<Integer> {
     try (MasterStore master = Masters.open(spec)) {
       HostStore hs = master.host(host);
       List<String> ids =
-          all ? hs.snapshotIds() : List.of(hs.resolve(Optional.ofNullable(snapshot)));
+          all
+              ? hs.catalog().snapshotIds()
+              : List.of(hs.catalog().resolve(Optional.ofNullable(snapshot)));
       List<Verifier.Result> results = new ArrayList<>();
       PrintWriter out = Cli.context(spec).out();
       for (String id : ids) {

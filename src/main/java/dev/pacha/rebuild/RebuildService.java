@@ -3,6 +3,7 @@ package dev.pacha.rebuild;
 import dev.pacha.PachaException;
 import dev.pacha.Reporter;
 import dev.pacha.config.PachaConfig;
+import dev.pacha.hooks.HookPhase;
 import dev.pacha.hooks.HookResult;
 import dev.pacha.hooks.HookRunner;
 import dev.pacha.json.Json;
@@ -86,7 +87,7 @@ public final class RebuildService {
     try (StateDir.Lock lock = state.lock("restore-db " + host);
         MasterStore master = Stores.open(config, home)) {
       HostStore hs = master.host(host);
-      Manifest m = hs.manifest(hs.resolve(Optional.empty()));
+      Manifest m = hs.catalog().manifest(hs.catalog().resolve(Optional.empty()));
       TrackedState next = new TrackedState(host, targetRoot.toString(), m.roots());
       state.saveTracked(next);
       state.record(m, ManifestCopy.none());
@@ -126,14 +127,16 @@ public final class RebuildService {
 
     RebuildReport execute() {
       long t = System.nanoTime();
-      snapshot = store.resolve(req.snapshot());
+      snapshot = store.catalog().resolve(req.snapshot());
       // The staging dir keeps the manifest as read (hooks find it there; the state is copied from
       // it at the end).
       if (!req.dryRun()) {
         staging = newStaging();
       }
       Manifest m =
-          store.manifest(snapshot, staging == null ? null : staging.resolve("manifest.json"));
+          store
+              .catalog()
+              .manifest(snapshot, staging == null ? null : staging.resolve("manifest.json"));
       reporter.detail(
           "read and checked snapshot "
               + snapshot
@@ -167,8 +170,8 @@ public final class RebuildService {
         }
       }
       if (req.full()) {
-        hooksPlanned.addAll(prefixed("pre", store.hooks(HostStore.PRE_HOOK_DIRS).keySet()));
-        hooksPlanned.addAll(prefixed("post", store.hooks(HostStore.POST_HOOK_DIRS).keySet()));
+        hooksPlanned.addAll(prefixed("pre", store.hooks().list(HookPhase.PRE).keySet()));
+        hooksPlanned.addAll(prefixed("post", store.hooks().list(HookPhase.POST).keySet()));
       }
       boolean preHooks = hooksPlanned.stream().anyMatch(h -> h.startsWith("pre/"));
       // Pre-hooks may create the users and groups the files need: then owners are checked after
@@ -184,7 +187,7 @@ public final class RebuildService {
         return plan(m, byRoot, targetRoot);
       }
       // The fetch reads over several connections: open the others while this one works.
-      store.prepareConnections(FETCH_CONNECTIONS);
+      store.connections().prepare(FETCH_CONNECTIONS);
 
       // 2. Private staging dir (manifest, hooks), and each root's tree started beside its target
       // in a private hidden directory; contents go there straight from the master, their sha256
@@ -233,10 +236,12 @@ public final class RebuildService {
       try {
         // A content that cannot be written here (a full disk) is this host's failure, exit 1.
         bad =
-            store.fetch(
-                selectedManifest,
-                (sha, in, length) -> write(writer, sha, in, names.get(sha), length),
-                FETCH_CONNECTIONS);
+            store
+                .contents()
+                .fetch(
+                    selectedManifest,
+                    (sha, in, length) -> write(writer, sha, in, names.get(sha), length),
+                    FETCH_CONNECTIONS);
         if (bad.isEmpty()) {
           placer.copyDuplicates();
         }
@@ -280,7 +285,7 @@ public final class RebuildService {
       Map<String, String> env = hookEnv(targetRoot);
       if (req.full()) {
         t = System.nanoTime();
-        List<HookResult> pre = runHooks("pre", HostStore.PRE_HOOK_DIRS, env, true);
+        List<HookResult> pre = runHooks(HookPhase.PRE, env, true);
         preMs = ms(t);
         for (HookResult h : pre) {
           if (!h.ok()) {
@@ -347,7 +352,7 @@ public final class RebuildService {
       // 5. Post-hooks: all run; failures are reported.
       if (req.full()) {
         t = System.nanoTime();
-        List<HookResult> post = runHooks("post", HostStore.POST_HOOK_DIRS, env, false);
+        List<HookResult> post = runHooks(HookPhase.POST, env, false);
         postMs = ms(t);
         List<String> failed = post.stream().filter(h -> !h.ok()).map(HookResult::name).toList();
         if (!failed.isEmpty()) {
@@ -500,9 +505,9 @@ public final class RebuildService {
       sync(dirs);
     }
 
-    private List<HookResult> runHooks(
-        String phase, List<String> dirs, Map<String, String> env, boolean stop) {
-      Map<String, String> found = store.hooks(dirs);
+    private List<HookResult> runHooks(HookPhase hookPhase, Map<String, String> env, boolean stop) {
+      String phase = hookPhase.label();
+      Map<String, String> found = store.hooks().list(hookPhase);
       if (found.isEmpty()) {
         return List.of();
       }
@@ -514,7 +519,7 @@ public final class RebuildService {
           if (h.getKey().startsWith(".")) {
             continue;
           }
-          Files.write(dir.resolve(h.getKey()), store.readHook(h.getValue()));
+          Files.write(dir.resolve(h.getKey()), store.hooks().read(h.getValue()));
         }
         scripts = HookRunner.ordered(dir);
       } catch (IOException e) {
@@ -542,7 +547,7 @@ public final class RebuildService {
      * placed), newest first, and connections opened ahead are closed.
      */
     void cleanUp() {
-      store.closeSpare();
+      store.connections().closeSpare();
       for (int i = prepared.size() - 1; i >= 0; i--) {
         Placer.discard(prepared.get(i));
       }

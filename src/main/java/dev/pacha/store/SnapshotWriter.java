@@ -105,7 +105,7 @@ public final class SnapshotWriter {
       ManifestCopy copy) {
     List<String> skipped = new ArrayList<>(scan.skipped());
     long t0 = System.nanoTime();
-    Optional<String> latestId = store.latest();
+    Optional<String> latestId = store.catalog().latest();
     // Is the scanned tree what the latest snapshot holds? By fingerprint when that snapshot is
     // this host's own last push, else by reading it (another machine pushed as this host, or the
     // state dir is new).
@@ -118,12 +118,12 @@ public final class SnapshotWriter {
                 .fingerprint()
                 .equals(LastPush.fingerprint(store.host(), roots, scan.entries()));
           }
-          Manifest latest = store.manifest(id);
+          Manifest latest = store.catalog().manifest(id);
           return latest.host().equals(store.host())
               && latest.roots().equals(roots)
               && latest.entries().equals(scan.entries());
         };
-    Map<String, PackIndex.Slot> known = store.allObjects();
+    Map<String, PackIndex.Slot> known = store.packIndexes().all();
     reporter.detail(
         "read the latest snapshot and "
             + known.size()
@@ -268,7 +268,7 @@ public final class SnapshotWriter {
       sh.reporter = shared;
       workers.add((b, stop) -> sh.run(b, targetRoot, known));
     }
-    Spread.run(store, queue, workers, "uploading");
+    Spread.run(store.connections(), queue, workers, "uploading");
     return result;
   }
 
