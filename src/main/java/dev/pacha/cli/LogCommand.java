@@ -33,13 +33,13 @@ final class LogCommand implements Callable<Integer> {
   public Integer call() {
     String host = hostName.host;
     try (MasterStore master = Masters.open(spec)) {
-      SnapshotCatalog hs = master.host(host).catalog();
-      Optional<String> latest = hs.latest();
+      SnapshotCatalog catalog = master.host(host).catalog();
+      Optional<String> latest = catalog.latest();
       List<Line> lines = new ArrayList<>();
-      List<String> ids = new ArrayList<>(hs.snapshotIds());
+      List<String> ids = new ArrayList<>(catalog.snapshotIds());
       java.util.Collections.reverse(ids);
       for (String id : ids) {
-        Manifest m = hs.manifest(id);
+        Manifest m = catalog.manifest(id);
         lines.add(
             new Line(
                 id,

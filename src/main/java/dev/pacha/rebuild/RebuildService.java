@@ -4,6 +4,7 @@ import dev.pacha.PachaException;
 import dev.pacha.Reporter;
 import dev.pacha.config.PachaConfig;
 import dev.pacha.hooks.HookPhase;
+import dev.pacha.hooks.HookResult;
 import dev.pacha.json.Json;
 import dev.pacha.store.HostStore;
 import dev.pacha.store.Manifest;
@@ -169,7 +170,7 @@ public final class RebuildService {
       if (req.full()) {
         HookStep.HookRun pre = hooks.run(HookPhase.PRE, plan.preHooks(), staging, env, true);
         report.ran(pre);
-        for (var h : pre.results()) {
+        for (HookResult h : pre.results()) {
           if (!h.ok()) {
             throw new StepFailure(
                 PachaException.Kind.HOOK,

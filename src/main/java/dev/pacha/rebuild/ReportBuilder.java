@@ -1,5 +1,6 @@
 package dev.pacha.rebuild;
 
+import dev.pacha.hooks.HookPhase;
 import dev.pacha.hooks.HookResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,7 @@ final class ReportBuilder {
   }
 
   void ran(HookStep.HookRun hooks) {
-    if (hooks.phase() == dev.pacha.hooks.HookPhase.PRE) {
+    if (hooks.phase() == HookPhase.PRE) {
       pre = hooks;
     } else {
       post = hooks;
