@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -99,8 +100,7 @@ final class AwsCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace values that are already stored.")
     boolean overwrite;
 
-    @Option(names = "--json", description = "Print what was stored as JSON.")
-    boolean json;
+    @Mixin JsonOption output;
 
     @Override
     public Integer call() {
@@ -123,7 +123,7 @@ final class AwsCommand implements Callable<Integer> {
                           : SecretsService.Store.SSM,
                       overwrite));
       PrintWriter out = Cli.context(spec).out();
-      if (json) {
+      if (output.json) {
         out.println(Json.write(r));
         return ExitCodes.OK;
       }
@@ -224,8 +224,7 @@ final class AwsCommand implements Callable<Integer> {
         description = "How long --wait waits (90s, 5m, 1h). Default: ${DEFAULT-VALUE}.")
     Duration waitTimeout;
 
-    @Option(names = "--json", description = "Print the instance as JSON.")
-    boolean json;
+    @Mixin JsonOption output;
 
     @Override
     public Integer call() {
@@ -257,10 +256,9 @@ final class AwsCommand implements Callable<Integer> {
               waitTimeout);
       Cli.Context ctx = Cli.context(spec);
       // Steps only for a person at a terminal: `id=$(pacha aws launch …)` gets the id line alone.
-      ConsoleReporter reporter =
-          new ConsoleReporter(ctx, json || !ctx.terminal(), Cli.root(spec).global.verbose);
+      ConsoleReporter reporter = ConsoleReporter.of(spec, output.json || !ctx.terminal());
       Ec2Service.Launched l = new Ec2Service(settings(spec)).launch(req, reporter);
-      if (json) {
+      if (output.json) {
         ctx.out().println(Json.write(l));
       } else {
         ctx.out()
@@ -299,8 +297,7 @@ final class AwsCommand implements Callable<Integer> {
         description = "Default: ${DEFAULT-VALUE}.")
     String tag;
 
-    @Option(names = "--json", description = "Print the image as JSON.")
-    boolean json;
+    @Mixin JsonOption output;
 
     @Override
     public Integer call() {
@@ -317,7 +314,7 @@ final class AwsCommand implements Callable<Integer> {
         return ExitCodes.FAILED;
       }
       Ec2Service.ImageInfo i = image.get();
-      if (json) {
+      if (output.json) {
         out.println(Json.write(i));
       } else {
         out.println(i.imageId() + " " + i.name() + " " + i.creationDate());

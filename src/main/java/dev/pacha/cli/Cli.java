@@ -146,11 +146,34 @@ public final class Cli {
     CommandLine cl = e.getCommandLine();
     PrintWriter err = cl.getErr();
     String name = cl.getCommandSpec().qualifiedName();
-    err.println("pacha: " + e.getMessage() + " (see: " + name + " --help)");
+    String message =
+        e instanceof CommandLine.MutuallyExclusiveArgsException
+            ? "choose one of " + String.join(", ", exclusiveGiven(cl.getCommandSpec(), args))
+            : e.getMessage();
+    err.println("pacha: " + message + " (see: " + name + " --help)");
     if (root(cl.getCommandSpec()).global.stacktrace) {
       e.printStackTrace(err);
     }
     return ExitCodes.USAGE;
+  }
+
+  /** The options of an exclusive group that a command line gives, in the group's order. */
+  static List<String> exclusiveGiven(CommandSpec spec, String[] args) {
+    List<String> given = new ArrayList<>();
+    for (CommandLine.Model.ArgGroupSpec g : spec.argGroups()) {
+      if (!g.exclusive()) {
+        continue;
+      }
+      for (OptionSpec o : g.options()) {
+        for (String arg : args) {
+          if (List.of(o.names()).stream().anyMatch(n -> arg.equals(n) || arg.startsWith(n + "="))) {
+            given.add(o.longestName());
+            break;
+          }
+        }
+      }
+    }
+    return given;
   }
 
   private static int onError(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {

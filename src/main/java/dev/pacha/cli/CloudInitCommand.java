@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -101,8 +102,7 @@ final class CloudInitCommand {
         description = "Prefix every path written (tests apply user-data into a scratch root).")
     String rootPrefix;
 
-    @Option(names = "--json", description = "Print what was written as JSON.")
-    boolean json;
+    @Mixin JsonOption printed;
 
     @Override
     public Integer call() {
@@ -137,7 +137,7 @@ final class CloudInitCommand {
       UserData data = new UserDataService().render(req);
       write(output, data.bytes(), data.holdsPrivateKey());
       Cli.Context ctx = Cli.context(spec);
-      if (json) {
+      if (printed.json) {
         ctx.out()
             .println(
                 Json.write(

@@ -3,6 +3,7 @@ package dev.pacha.cli;
 import dev.pacha.Reporter;
 import java.io.PrintWriter;
 import java.util.Locale;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Renders core events for a person: steps on stdout, warnings on stderr, scp-like transfer lines on
@@ -15,7 +16,17 @@ final class ConsoleReporter implements Reporter {
   private final boolean progress;
   private final boolean verbose;
 
-  ConsoleReporter(Cli.Context ctx, boolean quiet, boolean verbose) {
+  /** The reporter of a command: on its context's streams, verbose with -v. */
+  static ConsoleReporter of(CommandSpec spec, boolean quiet) {
+    return of(spec, Cli.context(spec), quiet);
+  }
+
+  /** As {@link #of(CommandSpec, boolean)}, on other streams (progress on stderr under --json). */
+  static ConsoleReporter of(CommandSpec spec, Cli.Context shown, boolean quiet) {
+    return new ConsoleReporter(shown, quiet, Cli.root(spec).global.verbose);
+  }
+
+  private ConsoleReporter(Cli.Context ctx, boolean quiet, boolean verbose) {
     this.out = ctx.out();
     this.err = ctx.err();
     this.quiet = quiet;

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -49,14 +50,13 @@ final class FirstbootCommand implements Callable<Integer> {
       description = "Place files under DIR (tests).")
   Path targetRoot;
 
-  @Option(names = "--json", description = "Print the status as JSON.")
-  boolean json;
+  @Mixin JsonOption output;
 
   @Override
   public Integer call() {
     PachaConfig config = Cli.config(spec);
     Cli.Context ctx = Cli.context(spec);
-    ConsoleReporter reporter = new ConsoleReporter(ctx, json, Cli.root(spec).global.verbose);
+    ConsoleReporter reporter = ConsoleReporter.of(spec, output.json);
     FirstBootService.Request req =
         new FirstBootService.Request(
             statusFile != null ? statusFile : config.stateDir().resolve("rebuild-status.json"),
@@ -80,7 +80,7 @@ final class FirstbootCommand implements Callable<Integer> {
                   + "); carrying on (pacha.boot.on_failure = degrade)");
       return ExitCodes.OK;
     }
-    if (json) {
+    if (output.json) {
       ctx.out().println(Json.write(status));
     } else {
       ctx.out()

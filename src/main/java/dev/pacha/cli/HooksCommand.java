@@ -1,7 +1,7 @@
 package dev.pacha.cli;
 
 import dev.pacha.json.Json;
-import dev.pacha.store.HostStore;
+import dev.pacha.store.HookStore;
 import dev.pacha.store.MasterStore;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** pacha hooks push HOST --pre DIR --post DIR: put a host's hook scripts on the master. */
@@ -43,8 +43,7 @@ final class HooksCommand implements Callable<Integer> {
   static final class Push implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "HOST")
-    String host;
+    @Mixin HostParameter hostName;
 
     @Option(
         names = "--pre",
@@ -58,11 +57,10 @@ final class HooksCommand implements Callable<Integer> {
         description = "The post-hooks (run after files are placed).")
     Path post;
 
-    @Option(names = "--json", description = "Print as JSON.")
-    boolean json;
+    @Mixin JsonOption output;
 
     /** What `hooks push` did, for --json. */
-    record Result(String host, String master, List<HostStore.HookUpload> phases) {}
+    record Result(String host, String master, List<HookStore.HookUpload> phases) {}
 
     @Override
     public Integer call() {
@@ -74,18 +72,19 @@ final class HooksCommand implements Callable<Integer> {
           throw new ParameterException(spec.commandLine(), dir + " is not a directory");
         }
       }
+      String host = hostName.host;
       Cli.Context ctx = Cli.context(spec);
-      ConsoleReporter reporter = new ConsoleReporter(ctx, json, Cli.root(spec).global.verbose);
+      ConsoleReporter reporter = ConsoleReporter.of(spec, output.json);
       try (MasterStore master = Masters.open(spec)) {
-        List<HostStore.HookUpload> done =
+        List<HookStore.HookUpload> done =
             master.pushHooks(host, Optional.ofNullable(pre), Optional.ofNullable(post), reporter);
         done.forEach(d -> d.skipped().forEach(s -> reporter.warn("not uploaded: " + s)));
         PrintWriter out = ctx.out();
-        if (json) {
+        if (output.json) {
           out.println(Json.write(new Result(host, master.describe(), done)));
           return ExitCodes.OK;
         }
-        for (HostStore.HookUpload d : done) {
+        for (HookStore.HookUpload d : done) {
           out.println(
               "Pushed "
                   + d.uploaded().size()

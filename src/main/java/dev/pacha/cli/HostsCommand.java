@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** pacha hosts: every host on the master with its last push and size. */
@@ -19,8 +19,7 @@ import picocli.CommandLine.Spec;
 final class HostsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--json", description = "Print as JSON.")
-  boolean json;
+  @Mixin JsonOption output;
 
   @Override
   public Integer call() {
@@ -30,7 +29,7 @@ final class HostsCommand implements Callable<Integer> {
         rows.add(master.summary(h));
       }
       PrintWriter out = Cli.context(spec).out();
-      if (json) {
+      if (output.json) {
         out.println(Json.write(rows));
         return ExitCodes.OK;
       }

@@ -97,8 +97,10 @@ final class ImageCommand implements Callable<Integer> {
     Path packer = Packers.locate(Optional.ofNullable(o.packer), ctx.env().get("PATH"));
     // With --json, stdout carries only the JSON: packer's progress goes to stderr.
     Cli.Context shown =
-        o.json ? new Cli.Context(ctx.env(), ctx.err(), ctx.err(), ctx.in(), ctx.terminal()) : ctx;
-    ConsoleReporter reporter = new ConsoleReporter(shown, o.quiet, Cli.root(spec).global.verbose);
+        o.output.json
+            ? new Cli.Context(ctx.env(), ctx.err(), ctx.err(), ctx.in(), ctx.terminal())
+            : ctx;
+    ConsoleReporter reporter = ConsoleReporter.of(spec, shown, o.quiet.quiet);
     ImageService service = new ImageService(packer, ctx.env(), home, reporter);
     ImageRequest request =
         new ImageRequest(
@@ -128,9 +130,9 @@ final class ImageCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       ImageResult result = bake ? service.bake(request, cancel) : service.validate(request, cancel);
-      if (o.json) {
+      if (o.output.json) {
         ctx.out().println(Json.write(result));
-      } else if (result.ok() && !o.quiet) {
+      } else if (result.ok() && !o.quiet.quiet) {
         print(ctx.out(), result);
       }
       result.requireOk();

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -69,13 +70,7 @@ final class ImageOptions {
               + " killed (default: ${DEFAULT-VALUE}).")
   Duration grace;
 
-  @Option(
-      names = "--json",
-      description = "Print the result as JSON on stdout (packer's progress goes to stderr).")
-  boolean json;
+  @Mixin JsonOption output = new JsonOption();
 
-  @Option(
-      names = {"-q", "--quiet"},
-      description = "Do not show packer's progress.")
-  boolean quiet;
+  @Mixin QuietOption quiet = new QuietOption();
 }

@@ -1,18 +1,17 @@
 package dev.pacha.cli;
 
 import dev.pacha.json.Json;
-import dev.pacha.store.HostStore;
 import dev.pacha.store.Manifest;
 import dev.pacha.store.MasterStore;
+import dev.pacha.store.SnapshotCatalog;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** pacha log HOST: the host's snapshots, newest first. */
@@ -23,25 +22,24 @@ import picocli.CommandLine.Spec;
 final class LogCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "HOST")
-  String host;
+  @Mixin HostParameter hostName;
 
-  @Option(names = "--json", description = "Print as JSON.")
-  boolean json;
+  @Mixin JsonOption output;
 
   /** One snapshot in the log. */
   record Line(String id, String created, int entries, long files, long bytes, boolean latest) {}
 
   @Override
   public Integer call() {
+    String host = hostName.host;
     try (MasterStore master = Masters.open(spec)) {
-      HostStore hs = master.host(host);
-      Optional<String> latest = hs.latest();
+      SnapshotCatalog catalog = master.host(host).catalog();
+      Optional<String> latest = catalog.latest();
       List<Line> lines = new ArrayList<>();
-      List<String> ids = new ArrayList<>(hs.snapshotIds());
+      List<String> ids = new ArrayList<>(catalog.snapshotIds());
       java.util.Collections.reverse(ids);
       for (String id : ids) {
-        Manifest m = hs.manifest(id);
+        Manifest m = catalog.manifest(id);
         lines.add(
             new Line(
                 id,
@@ -52,7 +50,7 @@ final class LogCommand implements Callable<Integer> {
                 latest.map(id::equals).orElse(false)));
       }
       PrintWriter out = Cli.context(spec).out();
-      if (json) {
+      if (output.json) {
         out.println(Json.write(lines));
       } else if (lines.isEmpty()) {
         out.println("No snapshots of " + host + " on " + master.describe());

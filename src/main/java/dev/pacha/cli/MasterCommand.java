@@ -83,7 +83,7 @@ final class MasterCommand {
               Optional.ofNullable(hostKey),
               MasterSettings.DEFAULT_STOP_GRACE,
               verbose);
-      MasterServer server = MasterServer.start(settings, new ConsoleReporter(ctx, false, verbose));
+      MasterServer server = MasterServer.start(settings, ConsoleReporter.of(spec, false));
       // SIGTERM: stop the server, then let this thread say so before the JVM halts (the JVM
       // exits as soon as its shutdown hooks end, which raced the last line).
       java.util.concurrent.CountDownLatch said = new java.util.concurrent.CountDownLatch(1);

@@ -4,9 +4,9 @@ import dev.pacha.config.ConfigLoader;
 import dev.pacha.config.PachaConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -61,67 +61,75 @@ public final class PachaCommand implements Callable<Integer> {
 
   @Mixin GlobalOptions global = new GlobalOptions();
 
-  @Option(
-      names = "--rebuild",
-      paramLabel = "HOST",
-      description = "Rebuild HOST on this machine (= pacha rebuild HOST).")
-  String rebuild;
+  /** The original Pacha's actions: at most one per command line. */
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
+  Action action;
 
   @Mixin RebuildOptions rebuildOptions;
 
-  @Option(
-      names = "--watch",
-      paramLabel = "PATH",
-      arity = "0..1",
-      fallbackValue = ".",
-      description = "Track a directory (default: the current one) and push it (= pacha watch).")
-  Path watch;
+  /** The original's flags, one action each; picocli refuses two at once ({@link Cli}). */
+  static final class Action {
+    @Option(
+        names = "--rebuild",
+        paramLabel = "HOST",
+        description = "Rebuild HOST on this machine (= pacha rebuild HOST).")
+    String rebuild;
 
-  @Option(
-      names = "--watch-single",
-      paramLabel = "FILE",
-      description = "Track one file and push it (= pacha watch --single FILE).")
-  Path watchSingle;
+    @Option(
+        names = "--watch",
+        paramLabel = "PATH",
+        arity = "0..1",
+        fallbackValue = ".",
+        description = "Track a directory (default: the current one) and push it (= pacha watch).")
+    Path watch;
 
-  @Option(
-      names = "--add-host",
-      paramLabel = "NAME",
-      description =
-          "On the master: create NAME's directory with pacha_pre/ and pacha_post/ (= pacha host add).")
-  String addHost;
+    @Option(
+        names = "--watch-single",
+        paramLabel = "FILE",
+        description = "Track one file and push it (= pacha watch --single FILE).")
+    Path watchSingle;
 
-  @Option(
-      names = "--add-config",
-      paramLabel = "PATH",
-      description = "Check a config file and use it from now on.")
-  Path addConfig;
+    @Option(
+        names = "--add-host",
+        paramLabel = "NAME",
+        description =
+            "On the master: create NAME's directory with pacha_pre/ and pacha_post/ (= pacha host"
+                + " add).")
+    String addHost;
 
-  @Option(
-      names = "--config-values",
-      description = "Print every config key with the value in effect.")
-  boolean configValues;
+    @Option(
+        names = "--add-config",
+        paramLabel = "PATH",
+        description = "Check a config file and use it from now on.")
+    Path addConfig;
 
-  @Option(
-      names = "--restore-db",
-      paramLabel = "HOST",
-      description =
-          "Bring back HOST's tracking state from its latest snapshot (= pacha restore-db).")
-  String restoreDb;
+    @Option(
+        names = "--config-values",
+        description = "Print every config key with the value in effect.")
+    boolean configValues;
 
-  @Option(names = "--daemon-start", description = "Start the push daemon (= pacha daemon start).")
-  boolean daemonStart;
+    @Option(
+        names = "--restore-db",
+        paramLabel = "HOST",
+        description =
+            "Bring back HOST's tracking state from its latest snapshot (= pacha restore-db).")
+    String restoreDb;
 
-  @Option(names = "--daemon-stop", description = "Stop the push daemon.")
-  boolean daemonStop;
+    @Option(names = "--daemon-start", description = "Start the push daemon (= pacha daemon start).")
+    boolean daemonStart;
 
-  @Option(names = "--daemon-status", description = "Tell whether the push daemon runs.")
-  boolean daemonStatus;
+    @Option(names = "--daemon-stop", description = "Stop the push daemon.")
+    boolean daemonStop;
 
-  @Option(names = "--daemon-run-once", description = "Push once if anything changed (for cron).")
-  boolean daemonRunOnce;
+    @Option(names = "--daemon-status", description = "Tell whether the push daemon runs.")
+    boolean daemonStatus;
 
-  @Option(names = "--daemon-foreground", description = "Run the push daemon in the foreground.")
-  boolean daemonForeground;
+    @Option(names = "--daemon-run-once", description = "Push once if anything changed (for cron).")
+    boolean daemonRunOnce;
+
+    @Option(names = "--daemon-foreground", description = "Run the push daemon in the foreground.")
+    boolean daemonForeground;
+  }
 
   public PachaCommand(Cli.Context context) {
     this.context = context;
@@ -129,74 +137,41 @@ public final class PachaCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<String> actions = new ArrayList<>();
-    if (rebuild != null) {
-      actions.add("--rebuild");
-    }
-    if (watch != null) {
-      actions.add("--watch");
-    }
-    if (watchSingle != null) {
-      actions.add("--watch-single");
-    }
-    if (addHost != null) {
-      actions.add("--add-host");
-    }
-    if (addConfig != null) {
-      actions.add("--add-config");
-    }
-    if (configValues) {
-      actions.add("--config-values");
-    }
-    if (restoreDb != null) {
-      actions.add("--restore-db");
-    }
-    if (daemonStart) {
-      actions.add("--daemon-start");
-    }
-    if (daemonStop) {
-      actions.add("--daemon-stop");
-    }
-    if (daemonStatus) {
-      actions.add("--daemon-status");
-    }
-    if (daemonRunOnce) {
-      actions.add("--daemon-run-once");
-    }
-    if (daemonForeground) {
-      actions.add("--daemon-foreground");
-    }
-    if (actions.size() > 1) {
-      throw new ParameterException(
-          spec.commandLine(), "choose one of " + String.join(", ", actions));
-    }
     // Before the usage text, so that `pacha --yes` says what is missing.
-    if (rebuild == null && rebuildOptions.touched()) {
+    if ((action == null || action.rebuild == null) && rebuildOptions.touched()) {
       throw new ParameterException(spec.commandLine(), "rebuild options need --rebuild HOST");
     }
-    if (actions.isEmpty()) {
+    if (action == null) {
       spec.commandLine().usage(context.err());
       return ExitCodes.USAGE;
     }
-    return switch (actions.get(0)) {
-      case "--rebuild" -> Rebuilds.run(spec, rebuild, rebuildOptions);
-      case "--watch" -> Pushes.watch(spec, watch, false, rebuildOptions.targetRoot, false);
-      case "--watch-single" ->
-          Pushes.watch(spec, watchSingle, true, rebuildOptions.targetRoot, false);
-      case "--add-host" -> HostCommand.addHost(spec, addHost);
-      case "--add-config" -> addConfig();
-      case "--config-values" -> configValues();
-      case "--daemon-start" -> DaemonCommand.run(spec, "start");
-      case "--daemon-stop" -> DaemonCommand.run(spec, "stop");
-      case "--daemon-status" -> DaemonCommand.run(spec, "status");
-      case "--daemon-run-once" -> DaemonCommand.run(spec, "run-once");
-      case "--daemon-foreground" -> DaemonCommand.run(spec, "foreground");
-      default -> RestoreDbCommand.run(spec, restoreDb, rebuildOptions.targetRoot);
-    };
+    Action a = action;
+    if (a.rebuild != null) {
+      return Rebuilds.run(spec, a.rebuild, rebuildOptions);
+    } else if (a.watch != null || a.watchSingle != null) {
+      boolean single = a.watch == null;
+      return Pushes.watch(
+          spec, single ? a.watchSingle : a.watch, single, rebuildOptions.target.resolved(), false);
+    } else if (a.addHost != null) {
+      return HostCommand.addHost(spec, a.addHost);
+    } else if (a.addConfig != null) {
+      return addConfig(a.addConfig);
+    } else if (a.configValues) {
+      return configValues();
+    } else if (a.restoreDb != null) {
+      return RestoreDbCommand.run(spec, a.restoreDb, rebuildOptions.target.resolved());
+    }
+    String daemon =
+        a.daemonStart
+            ? "start"
+            : a.daemonStop
+                ? "stop"
+                : a.daemonStatus ? "status" : a.daemonRunOnce ? "run-once" : "foreground";
+    return DaemonCommand.run(spec, daemon);
   }
 
-  private int addConfig() {
-    PachaConfig c = ConfigLoader.remember(addConfig, context.env());
+  private int addConfig(Path file) {
+    PachaConfig c = ConfigLoader.remember(file, context.env());
     context.out().println("Config added: " + c.source() + " (pacha uses it from now on)");
     for (String w : c.warnings()) {
       context.err().println("pacha: warning: " + w);

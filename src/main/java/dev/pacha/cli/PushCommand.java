@@ -2,8 +2,8 @@ package dev.pacha.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** pacha push: push the tracked paths now. */
@@ -14,11 +14,10 @@ import picocli.CommandLine.Spec;
 final class PushCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--json", description = "Print the result as JSON.")
-  boolean json;
+  @Mixin JsonOption output;
 
   @Override
   public Integer call() {
-    return Pushes.push(spec, json);
+    return Pushes.push(spec, output.json);
   }
 }

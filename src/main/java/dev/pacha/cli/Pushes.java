@@ -14,23 +14,19 @@ final class Pushes {
   private Pushes() {}
 
   static PushService service(CommandSpec spec, boolean quiet) {
-    Cli.Context ctx = Cli.context(spec);
     return new PushService(
-        Cli.config(spec),
-        ctx.home(),
-        new ConsoleReporter(ctx, quiet, Cli.root(spec).global.verbose));
+        Cli.config(spec), Cli.context(spec).home(), ConsoleReporter.of(spec, quiet));
   }
 
   static int watch(CommandSpec spec, Path path, boolean single, Path targetRoot, boolean json) {
-    SnapshotWriter.PushResult r =
-        service(spec, json).watch(path, single, targetRoot == null ? Path.of("/") : targetRoot);
+    SnapshotWriter.PushResult r = service(spec, json).watch(path, single, targetRoot);
     print(Cli.context(spec).out(), r, json);
     return ExitCodes.OK;
   }
 
   static int push(CommandSpec spec, boolean json) {
     Cli.Context ctx = Cli.context(spec);
-    ConsoleReporter reporter = new ConsoleReporter(ctx, json, Cli.root(spec).global.verbose);
+    ConsoleReporter reporter = ConsoleReporter.of(spec, json);
     // A running push daemon pushes for us: warm, and after its own push instead of exit 6.
     Optional<SnapshotWriter.PushResult> served =
         PushChannel.push(Cli.config(spec).stateDir(), reporter);

@@ -4,7 +4,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** pacha rebuild HOST: put a dead host's files back on this machine. */
@@ -19,15 +18,12 @@ import picocli.CommandLine.Spec;
 final class RebuildCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(
-      paramLabel = "HOST",
-      description = "The host whose files come back (its name on the master).")
-  String host;
+  @Mixin HostParameter host;
 
   @Mixin RebuildOptions options;
 
   @Override
   public Integer call() {
-    return Rebuilds.run(spec, host, options);
+    return Rebuilds.run(spec, host.host, options);
   }
 }

@@ -1,6 +1,6 @@
 package dev.pacha.cli;
 
-import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options of a rebuild, shared by `pacha rebuild HOST` and `pacha --rebuild HOST`. */
@@ -34,23 +34,20 @@ public final class RebuildOptions {
           "Print what would be placed, replaced and backed up, and which hooks would run; change nothing.")
   boolean dryRun;
 
-  @Option(
-      names = "--target-root",
-      paramLabel = "DIR",
-      description =
-          "Place everything under DIR instead of / (a mounted disk, a chroot, a sandbox).")
-  Path targetRoot;
+  @Mixin TargetRootOption target = new TargetRootOption();
 
-  @Option(names = "--json", description = "Print the report as JSON instead of text.")
-  boolean json;
+  @Mixin JsonOption output = new JsonOption();
 
-  @Option(
-      names = {"-q", "--quiet"},
-      description = "Print only warnings and errors.")
-  boolean quiet;
+  @Mixin QuietOption quiet = new QuietOption();
 
-  /** Whether any rebuild-only option was given. */
+  /** Whether any rebuild-only option was given (--target-root is --watch's too). */
   boolean touched() {
-    return yes || unattended || directory != null || snapshot != null || dryRun || json || quiet;
+    return yes
+        || unattended
+        || directory != null
+        || snapshot != null
+        || dryRun
+        || output.json
+        || quiet.quiet;
   }
 }

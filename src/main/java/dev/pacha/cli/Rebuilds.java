@@ -12,7 +12,6 @@ import dev.pacha.rebuild.RebuildService;
 import dev.pacha.store.HostNames;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -28,41 +27,39 @@ final class Rebuilds {
       // The same words as every other command: what a host name may contain.
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    if (o.json && !o.yes && !o.unattended && !o.dryRun) {
+    boolean json = o.output.json;
+    if (json && !o.yes && !o.unattended && !o.dryRun) {
       throw new ParameterException(
           spec.commandLine(),
           "--json needs --yes or --unattended (a prompt would mix with the JSON)");
     }
     Cli.Context ctx = Cli.context(spec);
     PachaConfig config = Cli.config(spec);
-    boolean quiet = o.quiet || o.json || o.unattended;
-    ConsoleReporter reporter = new ConsoleReporter(ctx, quiet, Cli.root(spec).global.verbose);
+    ConsoleReporter reporter = ConsoleReporter.of(spec, o.quiet.quiet || json || o.unattended);
     if (!o.yes && !o.unattended && !o.dryRun) {
       confirm(spec, ctx, config, host);
     }
-    Path targetRoot =
-        o.targetRoot == null ? Path.of("/") : o.targetRoot.toAbsolutePath().normalize();
     RebuildRequest request =
         new RebuildRequest(
             host,
             Optional.ofNullable(o.directory),
             Optional.ofNullable(o.snapshot),
             o.dryRun,
-            targetRoot);
+            o.target.resolved());
     RebuildReport report;
     try {
       report = new RebuildService(config, ctx.home(), reporter).rebuild(request);
     } catch (RebuildFailedException e) {
-      if (o.json) {
+      if (json) {
         ctx.out().println(Json.write(e.report()));
       } else if (e.report().reportFile() != null) {
         ctx.err().println("pacha: report: " + e.report().reportFile());
       }
       throw e;
     }
-    if (o.json) {
+    if (json) {
       ctx.out().println(Json.write(report));
-    } else if (!o.quiet) {
+    } else if (!o.quiet.quiet) {
       print(ctx.out(), report);
     }
     return ExitCodes.OK;

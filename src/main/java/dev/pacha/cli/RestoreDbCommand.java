@@ -5,9 +5,8 @@ import dev.pacha.track.TrackedState;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** pacha restore-db HOST: bring back which paths HOST tracked, so this machine pushes as HOST. */
@@ -19,23 +18,20 @@ import picocli.CommandLine.Spec;
 final class RestoreDbCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "HOST")
-  String host;
+  @Mixin HostParameter host;
 
-  @Option(names = "--target-root", paramLabel = "DIR", description = "Tracked paths lie under DIR.")
-  Path targetRoot;
+  @Mixin TargetRootOption target;
 
   @Override
   public Integer call() {
-    return run(spec, host, targetRoot);
+    return run(spec, host.host, target.resolved());
   }
 
   static int run(CommandSpec spec, String host, Path targetRoot) {
     Cli.Context ctx = Cli.context(spec);
     TrackedState s =
-        new RebuildService(Cli.config(spec), ctx.home(), new ConsoleReporter(ctx, false, false))
-            .restoreDb(
-                host, targetRoot == null ? Path.of("/") : targetRoot.toAbsolutePath().normalize());
+        new RebuildService(Cli.config(spec), ctx.home(), ConsoleReporter.of(spec, false))
+            .restoreDb(host, targetRoot);
     ctx.out()
         .println("Restored the tracking database of " + host + ": " + String.join(", ", s.roots()));
     return ExitCodes.OK;

@@ -5,8 +5,8 @@ import dev.pacha.json.Json;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** pacha status: tracked paths and what changed since the last push. */
@@ -17,14 +17,13 @@ import picocli.CommandLine.Spec;
 final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--json", description = "Print as JSON.")
-  boolean json;
+  @Mixin JsonOption output;
 
   @Override
   public Integer call() {
-    PushService.Status s = Pushes.service(spec, json).status();
+    PushService.Status s = Pushes.service(spec, output.json).status();
     PrintWriter out = Cli.context(spec).out();
-    if (json) {
+    if (output.json) {
       out.println(Json.write(s));
       return ExitCodes.OK;
     }

@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** pacha verify HOST: re-read a snapshot's contents from the master and check every hash. */
@@ -26,8 +26,7 @@ import picocli.CommandLine.Spec;
 final class VerifyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "HOST")
-  String host;
+  @Mixin HostParameter hostName;
 
   @Option(
       names = "--snapshot",
@@ -38,21 +37,23 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--all", description = "Verify every snapshot of HOST.")
   boolean all;
 
-  @Option(names = "--json", description = "Print as JSON.")
-  boolean json;
+  @Mixin JsonOption output;
 
   @Override
   public Integer call() {
+    String host = hostName.host;
     try (MasterStore master = Masters.open(spec)) {
       HostStore hs = master.host(host);
       List<String> ids =
-          all ? hs.snapshotIds() : List.of(hs.resolve(Optional.ofNullable(snapshot)));
+          all
+              ? hs.catalog().snapshotIds()
+              : List.of(hs.catalog().resolve(Optional.ofNullable(snapshot)));
       List<Verifier.Result> results = new ArrayList<>();
       PrintWriter out = Cli.context(spec).out();
       for (String id : ids) {
         Verifier.Result r = Verifier.verify(hs, id);
         results.add(r);
-        if (!json) {
+        if (!output.json) {
           out.println(
               (r.ok() ? "ok       " : "DAMAGED  ")
                   + host
@@ -66,7 +67,7 @@ final class VerifyCommand implements Callable<Integer> {
           r.problems().forEach(p -> out.println("  " + p));
         }
       }
-      if (json) {
+      if (output.json) {
         out.println(Json.write(results));
       }
       for (Verifier.Result r : results) {

@@ -3,6 +3,7 @@ package dev.pacha.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -23,18 +24,13 @@ final class WatchCommand implements Callable<Integer> {
   @Option(names = "--single", description = "PATH is one file (the same as --watch-single).")
   boolean single;
 
-  @Option(
-      names = "--target-root",
-      paramLabel = "DIR",
-      description =
-          "PATH lies under DIR, which stands for / (a sandbox); recorded paths drop the DIR prefix.")
-  Path targetRoot;
+  @Mixin TargetRootOption target;
 
-  @Option(names = "--json", description = "Print the push result as JSON.")
-  boolean json;
+  @Mixin JsonOption output;
 
   @Override
   public Integer call() {
-    return Pushes.watch(spec, path == null ? Path.of(".") : path, single, targetRoot, json);
+    return Pushes.watch(
+        spec, path == null ? Path.of(".") : path, single, target.resolved(), output.json);
   }
 }

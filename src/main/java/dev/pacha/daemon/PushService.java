@@ -12,6 +12,7 @@ import dev.pacha.track.Entry;
 import dev.pacha.track.HashCache;
 import dev.pacha.track.HostPaths;
 import dev.pacha.track.LastPush;
+import dev.pacha.track.ManifestCopy;
 import dev.pacha.track.Scanner;
 import dev.pacha.track.StateDir;
 import dev.pacha.track.TrackedState;
@@ -370,28 +371,22 @@ public final class PushService {
     reporter.step(
         "Pushing " + scan.entries().size() + " entries as " + host + " to " + master.describe());
     SnapshotWriter writer = new SnapshotWriter(master.host(host), reporter);
-    Path copy = state.lastPushCopy();
-    writer.copyManifestTo(copy);
+    ManifestCopy copy = state.copyWhileSending();
     try {
-      SnapshotWriter.PushResult result = writer.push(targetRoot, tracked.roots(), scan, last);
-      Manifest pushed = writer.lastManifest();
-      if (pushed != null) {
-        LastPush saved =
-            new LastPush(
-                pushed.id(), LastPush.fingerprint(pushed.host(), pushed.roots(), pushed.entries()));
-        if (writer.manifestCopied()) {
-          state.saveLastPush(copy, saved);
-        } else {
-          state.saveLastPush(pushed, saved);
-        }
-        HashCache.of(pushed.entries(), scan.stamps()).save(hashCacheFile());
-      }
-      return result;
+      SnapshotWriter.Pushed pushed = writer.push(targetRoot, tracked.roots(), scan, last, copy);
+      pushed
+          .manifest()
+          .ifPresent(
+              m -> {
+                state.record(m, copy);
+                HashCache.of(m.entries(), scan.stamps()).save(hashCacheFile());
+              });
+      return pushed.result();
     } finally {
       try {
-        Files.deleteIfExists(copy); // a push that failed, or nothing changed
+        copy.discard(); // a push that failed, or nothing changed
       } catch (IOException e) {
-        reporter.warn("cannot remove " + copy + ": " + e.getMessage());
+        reporter.warn("cannot remove " + copy.file() + ": " + e.getMessage());
       }
     }
   }

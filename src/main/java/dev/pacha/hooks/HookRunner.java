@@ -13,14 +13,14 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a phase's hook scripts: alphabetical (byte) order, dot-files skipped, each made executable
- * first and run through its shebang, with a timeout and PACHA_* variables in its environment.
+ * Runs a phase's hook scripts in {@link HookOrder} (byte order, dot-files skipped), each made
+ * executable first and run through its shebang, with a timeout and PACHA_* variables in its
+ * environment.
  */
 public final class HookRunner {
   /** How much of a hook's output is kept in the report. */
@@ -52,18 +52,15 @@ public final class HookRunner {
     try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
       for (Path p : s) {
         String name = p.getFileName().toString();
-        if (!name.startsWith(".") && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+        if (HookOrder.runs(name) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
           scripts.add(p);
         }
       }
     }
-    scripts.sort((a, b) -> compareBytes(a.getFileName().toString(), b.getFileName().toString()));
+    scripts.sort(
+        (a, b) ->
+            HookOrder.BY_NAME.compare(a.getFileName().toString(), b.getFileName().toString()));
     return scripts;
-  }
-
-  static int compareBytes(String a, String b) {
-    return Arrays.compareUnsigned(
-        a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
   }
 
   /**

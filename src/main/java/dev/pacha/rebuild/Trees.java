@@ -1,7 +1,6 @@
 package dev.pacha.rebuild;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileVisitResult;
@@ -10,7 +9,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /** File-tree moves and deletes that never follow symlinks. */
@@ -102,14 +100,5 @@ final class Trees {
             return FileVisitResult.CONTINUE;
           }
         });
-  }
-
-  /** fsync a directory so renames in it survive a crash. */
-  static void syncDir(Path dir) {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException e) {
-      // Some file systems refuse fsync on a directory; the rename has happened either way.
-    }
   }
 }

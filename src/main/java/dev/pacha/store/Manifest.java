@@ -1,6 +1,7 @@
 package dev.pacha.store;
 
 import dev.pacha.track.Entry;
+import dev.pacha.track.Snapshot;
 import java.util.List;
 
 /**
@@ -23,7 +24,8 @@ public record Manifest(
     String created,
     List<String> roots,
     List<String> packs,
-    List<Entry> entries) {
+    List<Entry> entries)
+    implements Snapshot {
   public static final int FORMAT = 1;
 
   public long totalBytes() {

@@ -1,6 +1,7 @@
 package dev.pacha.store;
 
 import dev.pacha.Reporter;
+import dev.pacha.hooks.HookPhase;
 import dev.pacha.transport.Backend;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -64,8 +65,8 @@ public final class MasterStore implements AutoCloseable {
     HostStore hs = host(name);
     boolean existed = hs.exists();
     try {
-      backend.mkdirs(name + "/" + HostStore.PRE_HOOK_DIRS.get(0));
-      backend.mkdirs(name + "/" + HostStore.POST_HOOK_DIRS.get(0));
+      backend.mkdirs(name + "/" + HookStore.PRE_DIRS.get(0));
+      backend.mkdirs(name + "/" + HookStore.POST_DIRS.get(0));
     } catch (IOException e) {
       throw hs.unreachable("create host " + name, e);
     }
@@ -81,12 +82,12 @@ public final class MasterStore implements AutoCloseable {
    * @param post the local post-hook directory, or empty to leave the post-hooks alone
    * @return what was done, pre-hooks first
    */
-  public List<HostStore.HookUpload> pushHooks(
+  public List<HookStore.HookUpload> pushHooks(
       String host, Optional<Path> pre, Optional<Path> post, Reporter reporter) {
-    HostStore hs = host(host);
-    List<HostStore.HookUpload> done = new ArrayList<>();
-    pre.ifPresent(dir -> done.add(hs.replaceHooks(HostStore.PRE_HOOK_DIRS, dir, reporter)));
-    post.ifPresent(dir -> done.add(hs.replaceHooks(HostStore.POST_HOOK_DIRS, dir, reporter)));
+    HookStore hooks = host(host).hooks();
+    List<HookStore.HookUpload> done = new ArrayList<>();
+    pre.ifPresent(dir -> done.add(hooks.replace(HookPhase.PRE, dir, reporter)));
+    post.ifPresent(dir -> done.add(hooks.replace(HookPhase.POST, dir, reporter)));
     return done;
   }
 
@@ -95,13 +96,13 @@ public final class MasterStore implements AutoCloseable {
       String host, String latest, String created, long entries, long bytes, int snapshots) {}
 
   public HostSummary summary(String name) {
-    HostStore hs = host(name);
-    Optional<String> latest = hs.latest();
-    int count = hs.snapshotIds().size();
+    SnapshotCatalog catalog = host(name).catalog();
+    Optional<String> latest = catalog.latest();
+    int count = catalog.snapshotIds().size();
     if (latest.isEmpty()) {
       return new HostSummary(name, null, null, 0, 0, count);
     }
-    Manifest m = hs.manifest(latest.get());
+    Manifest m = catalog.manifest(latest.get());
     return new HostSummary(name, m.id(), m.created(), m.entries().size(), m.totalBytes(), count);
   }
 

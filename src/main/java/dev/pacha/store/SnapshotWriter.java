@@ -5,6 +5,7 @@ import dev.pacha.json.Json;
 import dev.pacha.track.Entry;
 import dev.pacha.track.HostPaths;
 import dev.pacha.track.LastPush;
+import dev.pacha.track.ManifestCopy;
 import dev.pacha.track.Scanner;
 import dev.pacha.transport.Backend;
 import java.io.IOException;
@@ -74,6 +75,13 @@ public final class SnapshotWriter {
   }
 
   /**
+   * What {@link #push} did, and the manifest it wrote.
+   *
+   * @param manifest the new snapshot's manifest; empty when nothing changed
+   */
+  public record Pushed(PushResult result, Optional<Manifest> manifest) {}
+
+  /**
    * Pushes a scanned tree.
    *
    * @param targetRoot where the recorded paths lie on disk
@@ -81,18 +89,23 @@ public final class SnapshotWriter {
    * @param scan what the scanner found
    */
   public PushResult push(Path targetRoot, List<String> roots, Scanner.Result scan) {
-    return push(targetRoot, roots, scan, Optional.empty());
+    return push(targetRoot, roots, scan, Optional.empty(), ManifestCopy.none()).result();
   }
 
   /**
    * Pushes a scanned tree; {@code lastPushed} is what this host pushed last, used instead of
-   * downloading the latest manifest when it is the same snapshot.
+   * downloading the latest manifest when it is the same snapshot. The new manifest's bytes also go
+   * to {@code copy} as they are sent (one serialization for both).
    */
-  public PushResult push(
-      Path targetRoot, List<String> roots, Scanner.Result scan, Optional<LastPush> lastPushed) {
+  public Pushed push(
+      Path targetRoot,
+      List<String> roots,
+      Scanner.Result scan,
+      Optional<LastPush> lastPushed,
+      ManifestCopy copy) {
     List<String> skipped = new ArrayList<>(scan.skipped());
     long t0 = System.nanoTime();
-    Optional<String> latestId = store.latest();
+    Optional<String> latestId = store.catalog().latest();
     // Is the scanned tree what the latest snapshot holds? By fingerprint when that snapshot is
     // this host's own last push, else by reading it (another machine pushed as this host, or the
     // state dir is new).
@@ -105,12 +118,12 @@ public final class SnapshotWriter {
                 .fingerprint()
                 .equals(LastPush.fingerprint(store.host(), roots, scan.entries()));
           }
-          Manifest latest = store.manifest(id);
+          Manifest latest = store.catalog().manifest(id);
           return latest.host().equals(store.host())
               && latest.roots().equals(roots)
               && latest.entries().equals(scan.entries());
         };
-    Map<String, PackIndex.Slot> known = store.allObjects();
+    Map<String, PackIndex.Slot> known = store.packIndexes().all();
     reporter.detail(
         "read the latest snapshot and "
             + known.size()
@@ -141,8 +154,10 @@ public final class SnapshotWriter {
       }
     }
     if (latestId.isPresent() && toUpload.isEmpty() && sameAsLatest.getAsBoolean()) {
-      return new PushResult(
-          store.host(), latestId.get(), false, scan.entries().size(), 0, 0, reused, skipped);
+      return new Pushed(
+          new PushResult(
+              store.host(), latestId.get(), false, scan.entries().size(), 0, 0, reused, skipped),
+          Optional.empty());
     }
 
     // A large upload goes over two connections at once: one SSH channel is bound by one thread
@@ -204,13 +219,9 @@ public final class SnapshotWriter {
     try {
       try (Backend.Upload up =
           backend.upload(store.path(HostStore.SNAPSHOTS + "/" + id + ".json"))) {
-        if (manifestCopy == null) {
-          Json.write(up.stream(), manifest);
-        } else {
-          try (Copy copy = new Copy(up.stream(), manifestCopy)) {
-            Json.write(copy, manifest);
-            copied = copy.complete();
-          }
+        try (ManifestCopy.Tee out = copy.through(up.stream())) {
+          Json.write(out, manifest);
+          out.complete();
         }
         up.commit();
       }
@@ -222,9 +233,10 @@ public final class SnapshotWriter {
         "wrote the manifest and the latest pointer in "
             + (System.nanoTime() - t0) / 1_000_000
             + " ms");
-    lastManifest = manifest;
-    return new PushResult(
-        store.host(), id, true, entries.size(), added.size(), uploadedBytes, reused, skipped);
+    return new Pushed(
+        new PushResult(
+            store.host(), id, true, entries.size(), added.size(), uploadedBytes, reused, skipped),
+        Optional.of(manifest));
   }
 
   /** Below this many bytes to send, a second connection's handshake costs more than it saves. */
@@ -256,7 +268,7 @@ public final class SnapshotWriter {
       sh.reporter = shared;
       workers.add((b, stop) -> sh.run(b, targetRoot, known));
     }
-    Spread.run(store, queue, workers, "uploading");
+    Spread.run(store.connections(), queue, workers, "uploading");
     return result;
   }
 
@@ -347,97 +359,6 @@ public final class SnapshotWriter {
         }
       }
     }
-  }
-
-  private Manifest lastManifest;
-
-  private Path manifestCopy;
-  private boolean copied;
-
-  /**
-   * Also writes the new manifest's bytes to {@code file} as they are sent (one serialization for
-   * both: 100,000 entries take about 150 ms each time). The copy is not synced or moved; {@link
-   * #manifestCopied()} says whether it is whole.
-   */
-  public void copyManifestTo(Path file) {
-    this.manifestCopy = file;
-  }
-
-  /** True when the last push wrote a whole copy of its manifest to {@link #copyManifestTo}. */
-  public boolean manifestCopied() {
-    return copied;
-  }
-
-  /**
-   * Sends to the master and copies to a local file. A local failure (a full disk) only ends the
-   * copy: the push goes on, and the caller writes the file again, failing there with its own
-   * message, not as a master that cannot be reached.
-   */
-  private static final class Copy extends java.io.FilterOutputStream {
-    private OutputStream local;
-
-    Copy(OutputStream remote, Path file) {
-      super(remote);
-      try {
-        local = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
-      } catch (IOException e) {
-        local = null;
-      }
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-      if (local != null) {
-        try {
-          local.write(b, off, len);
-        } catch (IOException e) {
-          drop();
-        }
-      }
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    boolean complete() {
-      if (local == null) {
-        return false;
-      }
-      try {
-        local.close();
-        return true;
-      } catch (IOException e) {
-        local = null;
-        return false;
-      } finally {
-        local = null;
-      }
-    }
-
-    private void drop() {
-      try {
-        local.close();
-      } catch (IOException ignored) {
-        // already failed
-      }
-      local = null;
-    }
-
-    @Override
-    public void close() throws IOException {
-      if (local != null) {
-        drop(); // not completed: an exception is on its way
-      }
-      flush(); // the upload stream is the caller's to close
-    }
-  }
-
-  /** The manifest the last {@link #push} wrote (null when nothing changed). */
-  public Manifest lastManifest() {
-    return lastManifest;
   }
 
   static String newId() {

@@ -35,10 +35,11 @@ final class Spread {
    * @param queue the items the workers take; emptied at the first failure
    * @param doing what is under way, for the message when interrupted ("uploading")
    */
-  static void run(HostStore store, Queue<?> queue, List<? extends Worker> workers, String doing) {
+  static void run(
+      ConnectionPool pool, Queue<?> queue, List<? extends Worker> workers, String doing) {
     AtomicBoolean stop = new AtomicBoolean();
     if (workers.size() == 1) {
-      workers.get(0).run(store.backend(), stop);
+      workers.get(0).run(pool.own(), stop);
       return;
     }
     List<Backend> extras = Collections.synchronizedList(new ArrayList<>());
@@ -47,20 +48,20 @@ final class Spread {
           stop.set(true);
           queue.clear();
           synchronized (extras) {
-            extras.forEach(HostStore::closeQuietly);
+            extras.forEach(ConnectionPool::closeQuietly);
           }
         };
-    ExecutorService pool = Executors.newFixedThreadPool(workers.size());
+    ExecutorService threads = Executors.newFixedThreadPool(workers.size());
     List<Future<?>> futures = new ArrayList<>();
     for (int i = 0; i < workers.size(); i++) {
       Worker w = workers.get(i);
       boolean own = i == 0;
       futures.add(
-          pool.submit(
+          threads.submit(
               () -> {
                 Backend b = null;
                 try {
-                  b = own ? store.backend() : store.extraConnection(stop);
+                  b = own ? pool.own() : pool.extra(stop);
                   if (b == null) {
                     return null; // another worker failed while this one connected
                   }
@@ -74,7 +75,7 @@ final class Spread {
                   throw e;
                 } finally {
                   if (b != null && !own) {
-                    HostStore.closeQuietly(b);
+                    ConnectionPool.closeQuietly(b);
                   }
                 }
               }));
@@ -99,7 +100,7 @@ final class Spread {
       stopAll.run();
       throw PachaException.failed("interrupted while " + doing, e);
     } finally {
-      pool.shutdown();
+      threads.shutdown();
     }
     if (first != null) {
       throw first;

@@ -28,16 +28,18 @@ public final class Verifier {
   private Verifier() {}
 
   public static Result verify(HostStore store, String snapshotId) {
-    Manifest m = store.manifest(snapshotId);
+    Manifest m = store.catalog().manifest(snapshotId);
     long[] bytes = new long[1];
     int[] objects = new int[1];
     Map<String, String> bad =
-        store.fetch(
-            m,
-            (sha, in, length) -> {
-              bytes[0] += in.transferTo(java.io.OutputStream.nullOutputStream());
-              objects[0]++;
-            });
+        store
+            .contents()
+            .fetch(
+                m,
+                (sha, in, length) -> {
+                  bytes[0] += in.transferTo(java.io.OutputStream.nullOutputStream());
+                  objects[0]++;
+                });
     return new Result(store.host(), m.id(), objects[0], bytes[0], describe(m, bad));
   }
 

@@ -42,57 +42,62 @@ public final class StateDir {
     return dir.resolve("last-push.fingerprint");
   }
 
-  /**
-   * Records a push (or a snapshot brought back): the manifest, then its fingerprint. The old
-   * fingerprint goes first, so a run cut in between leaves none, and the next push reads the
-   * manifest instead of trusting a stale one.
-   */
-  public void saveLastPush(Object manifest, LastPush last) {
-    replaceLastPush(() -> writeJson(lastPush(), manifest), last);
-  }
-
-  /** As {@link #saveLastPush(Object, LastPush)}, with the manifest copied from a file. */
-  public void copyLastPush(Path manifest, LastPush last) {
-    replaceLastPush(() -> copy(lastPush(), manifest), last);
-  }
-
-  /** Where a push writes its copy of the manifest as it sends it, before {@link #saveLastPush}. */
-  public Path lastPushCopy() {
+  /** Where a push writes its copy of the manifest as it sends it ({@link #copyWhileSending}). */
+  Path lastPushCopy() {
     return dir.resolve("last-push.json.copy");
   }
 
   /**
-   * As {@link #saveLastPush(Object, LastPush)}, with the manifest already written to {@code copy}
-   * (synced and moved in place here).
+   * A copy of the manifest a push is about to send, written as it is sent (see {@link
+   * ManifestCopy#through}) and then handed to {@link #record}; {@link ManifestCopy#discard()}
+   * removes it when the push does not record it.
    */
-  public void saveLastPush(Path copy, LastPush last) {
-    replaceLastPush(
-        () -> {
-          try {
-            try (FileChannel ch = FileChannel.open(copy, StandardOpenOption.WRITE)) {
-              ch.force(true);
-            }
-            Files.move(
-                copy,
-                lastPush(),
-                StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
-          } catch (IOException e) {
-            throw PachaException.failed("cannot write " + lastPush() + ": " + e.getMessage(), e);
-          }
-        },
-        last);
+  public ManifestCopy copyWhileSending() {
+    return ManifestCopy.sending(lastPushCopy());
   }
 
-  private void replaceLastPush(Runnable writeManifest, LastPush last) {
+  /**
+   * Records {@code snapshot} as what this host pushed last (a push, a rebuild, --restore-db): its
+   * manifest in {@link #lastPush()}, from {@code bytes} when they hold it whole, else serialized
+   * here; then its fingerprint in {@link #lastPushFingerprint()}. The old fingerprint goes first,
+   * so a run cut in between leaves none, and the next push reads the manifest instead of trusting a
+   * stale one.
+   *
+   * @return what was recorded
+   */
+  public LastPush record(Snapshot snapshot, ManifestCopy bytes) {
+    LastPush last =
+        new LastPush(
+            snapshot.id(),
+            LastPush.fingerprint(snapshot.host(), snapshot.roots(), snapshot.entries()));
     try {
       Files.deleteIfExists(lastPushFingerprint());
     } catch (IOException e) {
       throw PachaException.failed(
           "cannot write " + lastPushFingerprint() + ": " + e.getMessage(), e);
     }
-    writeManifest.run();
+    if (!bytes.whole()) {
+      writeJson(lastPush(), snapshot);
+    } else if (bytes.owned()) {
+      install(bytes.file());
+    } else {
+      copy(lastPush(), bytes.file());
+    }
     write(lastPushFingerprint(), last.line().getBytes(StandardCharsets.US_ASCII));
+    return last;
+  }
+
+  /** Syncs a copy written in the state dir and moves it in place as the last push. */
+  private void install(Path copy) {
+    try {
+      try (FileChannel ch = FileChannel.open(copy, StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      Files.move(
+          copy, lastPush(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw PachaException.failed("cannot write " + lastPush() + ": " + e.getMessage(), e);
+    }
   }
 
   public TrackedState tracked() {

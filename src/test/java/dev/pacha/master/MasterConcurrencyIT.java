@@ -97,11 +97,11 @@ class MasterConcurrencyIT {
         assertEquals(names, onDisk.hosts());
         for (String host : names) {
           HostStore hs = onDisk.host(host);
-          String latest = hs.latest().orElseThrow();
+          String latest = hs.catalog().latest().orElseThrow();
           Verifier.Result v = Verifier.verify(hs, latest);
           assertTrue(v.ok(), host + ": " + v.problems());
           assertEquals(FILES, v.objects(), host);
-          Manifest manifest = hs.manifest(latest);
+          Manifest manifest = hs.catalog().manifest(latest);
           assertTrue(
               manifest.entries().stream()
                   .anyMatch(e -> e.path().equals("/etc/app/conf-0") && e.size() > 0),

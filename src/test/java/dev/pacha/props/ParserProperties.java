@@ -137,7 +137,7 @@ class ParserProperties {
       Files.createDirectories(master.resolve("bar/snapshots"));
       Files.writeString(master.resolve("bar/snapshots/S.json"), text);
       try (MasterStore store = new MasterStore(new LocalBackend(master), null)) {
-        store.host("bar").manifest("S");
+        store.host("bar").catalog().manifest("S");
       } catch (PachaException e) {
         assertEquals(PachaException.Kind.INTEGRITY, e.kind(), e.getMessage());
         assertFalse(e.getMessage().isBlank());

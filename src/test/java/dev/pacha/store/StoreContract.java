@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pacha.PachaException;
 import dev.pacha.Reporter;
+import dev.pacha.hooks.HookPhase;
 import dev.pacha.track.Scanner;
 import dev.pacha.transport.Backend;
 import dev.pacha.transport.TransportException;
@@ -94,8 +95,8 @@ public abstract class StoreContract {
             "bar/latest"),
         recording.committed,
         "pack, its index, the manifest, and the latest pointer last");
-    assertEquals(Optional.of(r.snapshot()), bar().latest());
-    Manifest m = bar().manifest(r.snapshot());
+    assertEquals(Optional.of(r.snapshot()), bar().catalog().latest());
+    Manifest m = bar().catalog().manifest(r.snapshot());
     assertEquals(List.of("/opt/foo"), m.roots());
     assertEquals(5, m.entries().size());
     assertTrue(Verifier.verify(bar(), r.snapshot()).ok());
@@ -112,7 +113,7 @@ public abstract class StoreContract {
     List<String> packs = packs(".pack");
     assertEquals(2, packs.size());
     assertEquals(23, backend.readAll("bar/packs/" + packs.get(1)).length, "the new pack");
-    assertEquals(2, bar().snapshotIds().size());
+    assertEquals(2, bar().catalog().snapshotIds().size());
     assertTrue(Verifier.verify(bar(), second.snapshot()).ok());
   }
 
@@ -134,7 +135,7 @@ public abstract class StoreContract {
     SnapshotWriter.PushResult second = push();
     assertFalse(second.changed());
     assertEquals(first.snapshot(), second.snapshot());
-    assertEquals(1, bar().snapshotIds().size());
+    assertEquals(1, bar().catalog().snapshotIds().size());
   }
 
   @Test
@@ -144,7 +145,7 @@ public abstract class StoreContract {
     PachaException e =
         assertThrows(PachaException.class, () -> push(new Failing(backend, "bar/latest")));
     assertEquals(PachaException.Kind.UNREACHABLE, e.kind());
-    assertEquals(Optional.of(first.snapshot()), bar().latest());
+    assertEquals(Optional.of(first.snapshot()), bar().catalog().latest());
     assertTrue(Verifier.verify(bar(), first.snapshot()).ok());
     assertEquals(first.snapshot() + "\n", new String(backend.readAll("bar/latest")));
   }
@@ -152,7 +153,7 @@ public abstract class StoreContract {
   @Test
   void push_failsMidPack_leavesNoPackAndNoIndex() throws Exception {
     assertThrows(PachaException.class, () -> push(new Failing(backend, ".pack")));
-    assertEquals(Optional.empty(), bar().latest());
+    assertEquals(Optional.empty(), bar().catalog().latest());
     assertEquals(List.of(), backend.list("bar/packs"));
     assertEquals(List.of(), backend.list("bar/snapshots"));
   }
@@ -265,7 +266,7 @@ public abstract class StoreContract {
     assertTrue(master.addHost("foo"));
     assertFalse(master.addHost("foo"), "second time: already there");
     assertEquals(List.of("foo"), master.hosts());
-    assertEquals(Map.of(), master.host("foo").hooks(HostStore.PRE_HOOK_DIRS));
+    assertEquals(Map.of(), master.host("foo").hooks().list(HookPhase.PRE));
   }
 
   @Test
@@ -277,7 +278,7 @@ public abstract class StoreContract {
     Files.writeString(pre.resolve(".swp"), "editor junk");
     Files.writeString(post.resolve("90-notify"), "#!/bin/sh\necho back\n");
     MasterStore master = new MasterStore(backend, null);
-    List<HostStore.HookUpload> first =
+    List<HookStore.HookUpload> first =
         master.pushHooks("bar", Optional.of(pre), Optional.of(post), Reporter.silent());
     assertEquals(List.of("10-users", "20-old"), first.get(0).uploaded());
     assertEquals(1, first.get(0).skipped().size(), "the dot-file");
@@ -287,14 +288,14 @@ public abstract class StoreContract {
 
     Files.delete(pre.resolve("20-old"));
     Files.writeString(pre.resolve("10-users"), "#!/bin/sh\necho users v2\n");
-    List<HostStore.HookUpload> second =
+    List<HookStore.HookUpload> second =
         master.pushHooks("bar", Optional.of(pre), Optional.empty(), Reporter.silent());
     assertEquals(1, second.size(), "post-hooks left alone");
     assertEquals(List.of("pacha_pre/20-old", "pre_pacha/05-legacy"), second.get(0).removed());
-    HostStore bar = master.host("bar");
-    assertEquals(Map.of("10-users", "pacha_pre/10-users"), bar.hooks(HostStore.PRE_HOOK_DIRS));
-    assertEquals("#!/bin/sh\necho users v2\n", new String(bar.readHook("pacha_pre/10-users")));
-    assertEquals(Map.of("90-notify", "pacha_post/90-notify"), bar.hooks(HostStore.POST_HOOK_DIRS));
+    HookStore bar = master.host("bar").hooks();
+    assertEquals(Map.of("10-users", "pacha_pre/10-users"), bar.list(HookPhase.PRE));
+    assertEquals("#!/bin/sh\necho users v2\n", new String(bar.read("pacha_pre/10-users")));
+    assertEquals(Map.of("90-notify", "pacha_post/90-notify"), bar.list(HookPhase.POST));
   }
 
   @Test
@@ -305,7 +306,7 @@ public abstract class StoreContract {
     master.pushHooks("bar", Optional.of(pre), Optional.empty(), Reporter.silent());
     Files.delete(pre.resolve("10-users"));
     master.pushHooks("bar", Optional.of(pre), Optional.empty(), Reporter.silent());
-    assertEquals(Map.of(), master.host("bar").hooks(HostStore.PRE_HOOK_DIRS));
+    assertEquals(Map.of(), master.host("bar").hooks().list(HookPhase.PRE));
   }
 
   private static byte[] bytes(String s) {

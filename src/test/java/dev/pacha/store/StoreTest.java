@@ -45,8 +45,8 @@ class StoreTest {
         .push(disk, List.of("/opt/foo"), new Scanner(disk).scan(List.of("/opt/foo")));
   }
 
-  private HostStore bar() {
-    return new MasterStore(new LocalBackend(master), null).host("bar");
+  private SnapshotCatalog bar() {
+    return new MasterStore(new LocalBackend(master), null).host("bar").catalog();
   }
 
   @Test
