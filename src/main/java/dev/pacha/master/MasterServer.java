@@ -108,11 +108,11 @@ public final class MasterServer implements AutoCloseable {
     sshd.setChannelFactories(List.of(ChannelSessionFactory.INSTANCE));
     sshd.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
     sshd.setFileSystemFactory(new VirtualFileSystemFactory(root));
-    sshd.setSubsystemFactories(
-        List.of(
-            new SftpSubsystemFactory.Builder()
-                .withFileSystemAccessor(new HostViewAccessor(root, settings.hostKeyFile()))
-                .build()));
+    HostViewAccessor accessor = new HostViewAccessor(root, settings.hostKeyFile());
+    SftpSubsystemFactory sftp =
+        new SftpSubsystemFactory.Builder().withFileSystemAccessor(accessor).build();
+    sftp.addSftpEventListener(accessor.mkdirDone());
+    sshd.setSubsystemFactories(List.of(sftp));
     // Durability: data reaches the disk before the client hears that a close succeeded.
     PropertyResolverUtils.updateProperty(
         sshd, SftpFileSystemAccessor.PROP_AUTO_SYNC_FILE_ON_CLOSE, true);
