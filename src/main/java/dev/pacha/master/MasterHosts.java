@@ -4,9 +4,14 @@ import dev.pacha.PachaException;
 import dev.pacha.config.MasterLocation;
 import dev.pacha.config.PachaConfig;
 import dev.pacha.store.HostNames;
+import dev.pacha.store.HostStore;
 import dev.pacha.store.MasterStore;
 import dev.pacha.transport.LocalBackend;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Optional;
 
 /** Adding a host with its key on the machine that runs the embedded master. */
@@ -35,6 +40,21 @@ public final class MasterHosts {
     boolean created;
     try (MasterStore store = new MasterStore(new LocalBackend(hostsPath), null)) {
       created = store.addHost(host);
+    }
+    if (created) {
+      // Host data is the master's alone, as what the master itself creates (HostViewAccessor).
+      Path dir = hostsPath.resolve(host);
+      for (Path p :
+          List.of(
+              dir,
+              dir.resolve(HostStore.PRE_HOOK_DIRS.get(0)),
+              dir.resolve(HostStore.POST_HOOK_DIRS.get(0)))) {
+        try {
+          Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException e) {
+          throw PachaException.failed("cannot make " + p + " private: " + e.getMessage(), e);
+        }
+      }
     }
     return new Added(hostsPath, created, keys);
   }

@@ -92,7 +92,7 @@ public final class MasterKeys {
     }
     if (added > 0) {
       try {
-        Files.createDirectories(hostsPath);
+        createPrivateDirs(hostsPath);
         writePrivate(file, String.join("\n", out) + "\n");
       } catch (IOException e) {
         throw PachaException.failed(
