@@ -1,11 +1,13 @@
 package dev.pacha.cli;
 
 import dev.pacha.config.PachaConfig;
+import dev.pacha.master.MasterHosts;
 import dev.pacha.master.MasterServer;
 import dev.pacha.master.MasterSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,8 +21,84 @@ import picocli.CommandLine.Spec;
     name = "master",
     mixinStandardHelpOptions = true,
     description = "The embedded SFTP master, for teams without an OpenSSH master.",
-    subcommands = {MasterCommand.Serve.class})
+    subcommands = {MasterCommand.Serve.class, MasterCommand.KnownHosts.class})
 final class MasterCommand {
+
+  @Command(
+      name = "known-hosts",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Print the known_hosts line hosts pin for this embedded master (pacha.ssh.known_hosts):"
+            + " its host key under its name and port.",
+        "Reads the master's config (pacha.master = True) or the options; the key exists once the"
+            + " master has started."
+      })
+  static final class KnownHosts implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--hosts-path",
+        paramLabel = "DIR",
+        description = "The master's hosts path; default: the config's pacha.hosts.path.")
+    Path hostsPath;
+
+    @Option(
+        names = "--host-key",
+        paramLabel = "FILE",
+        description = "The master's key (default: DIR/.pacha-master/host_key).")
+    Path hostKey;
+
+    @Option(
+        names = "--port",
+        paramLabel = "PORT",
+        description = "The port hosts connect to (default: the config's, else 2222).")
+    Integer port;
+
+    @Option(
+        names = "--name",
+        paramLabel = "NAME",
+        description =
+            "A name or address hosts reach the master by; repeat for more (default: this"
+                + " machine's name).")
+    List<String> names;
+
+    @Override
+    public Integer call() {
+      Optional<PachaConfig> config = Masters.masterConfig(spec);
+      Optional<PachaConfig.ServeSettings> serve = config.map(PachaConfig::serve);
+      Path key = hostKey;
+      if (key == null) {
+        key = serve.flatMap(PachaConfig.ServeSettings::hostKey).orElse(null);
+      }
+      if (key == null) {
+        Path hosts = hostsPath;
+        if (hosts == null) {
+          hosts =
+              config
+                  .map(c -> Path.of(c.hostsPath()))
+                  .orElseThrow(
+                      () ->
+                          new ParameterException(
+                              spec.commandLine(),
+                              "give --hosts-path DIR or --host-key FILE, or a master's config"
+                                  + " (--config /etc/pacha/master.conf)"));
+        }
+        key = MasterSettings.of(hosts, "0.0.0.0", 0).hostKeyFile();
+      }
+      int p = port != null ? port : serve.flatMap(PachaConfig.ServeSettings::port).orElse(2222);
+      if (p < 1 || p > 65535) {
+        throw new ParameterException(spec.commandLine(), "--port must be 1 to 65535");
+      }
+      List<String> hosts =
+          names != null && !names.isEmpty()
+              ? names
+              : List.of(
+                  MasterServer.reachableName(
+                      serve.flatMap(PachaConfig.ServeSettings::bind).orElse("0.0.0.0")));
+      Cli.context(spec).out().println(MasterHosts.knownHostsLine(key, p, hosts));
+      return ExitCodes.OK;
+    }
+  }
 
   @Command(
       name = "serve",

@@ -59,6 +59,7 @@ final class HostViewAccessor implements SftpFileSystemAccessor {
   private final Path realRoot;
   private final Path stateDir;
   private final Path hostKey;
+  private final KeyFiles keyFiles;
 
   /** The directory the current mkdir request made (one SFTP channel runs on one thread). */
   private final ThreadLocal<Path> making = new ThreadLocal<>();
@@ -75,18 +76,26 @@ final class HostViewAccessor implements SftpFileSystemAccessor {
    * @param realRoot the hosts path, with links resolved
    * @param hostKey the master's host key file, never served even if an operator put it inside
    */
-  HostViewAccessor(Path realRoot, Path hostKey) {
+  HostViewAccessor(Path realRoot, Path hostKey, KeyFiles keyFiles) {
     this.realRoot = realRoot;
+    this.keyFiles = keyFiles;
     this.stateDir = realRoot.resolve(MasterKeys.STATE_DIR);
     this.hostKey = hostKey.toAbsolutePath().normalize();
   }
 
-  /** The session's access; a session without one (cannot happen after login) gets nothing. */
-  static Access access(SftpSubsystemProxy subsystem) throws AccessDeniedException {
+  /**
+   * The session's access; a session without one (cannot happen after login) gets nothing, and
+   * neither does one whose key was revoked since it logged in.
+   */
+  Access access(SftpSubsystemProxy subsystem) throws AccessDeniedException {
     ServerSession session = subsystem.getServerSession();
     Access access = session.getAttribute(Access.KEY);
     if (access == null || (!access.admin() && !access.host().equals(session.getUsername()))) {
       throw new AccessDeniedException("/", null, "this session has no access");
+    }
+    if (!keyFiles.stillAllows(access)) {
+      throw new AccessDeniedException(
+          "/", null, "the key this session logged in with was revoked on the master");
     }
     return access;
   }
@@ -420,8 +429,7 @@ final class HostViewAccessor implements SftpFileSystemAccessor {
     };
   }
 
-  private static void requireAdmin(SftpSubsystemProxy subsystem, Path path)
-      throws AccessDeniedException {
+  private void requireAdmin(SftpSubsystemProxy subsystem, Path path) throws AccessDeniedException {
     if (!access(subsystem).admin()) {
       throw denied(
           path.toString(),

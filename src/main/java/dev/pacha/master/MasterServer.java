@@ -104,7 +104,8 @@ public final class MasterServer implements AutoCloseable {
     sshd.setPort(settings.port());
     sshd.setKeyPairProvider(KeyPairProvider.wrap(key.pair()));
     sshd.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
-    sshd.setPublickeyAuthenticator(new KeyAuthenticator(root, settings.adminKeys(), reporter));
+    KeyFiles keyFiles = new KeyFiles(root, settings.adminKeys());
+    sshd.setPublickeyAuthenticator(new KeyAuthenticator(root, keyFiles, reporter));
     sshd.setPasswordAuthenticator(null);
     sshd.setKeyboardInteractiveAuthenticator(null);
     sshd.setGSSAuthenticator(null);
@@ -113,7 +114,7 @@ public final class MasterServer implements AutoCloseable {
     sshd.setChannelFactories(List.of(ChannelSessionFactory.INSTANCE));
     sshd.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
     sshd.setFileSystemFactory(new VirtualFileSystemFactory(root));
-    HostViewAccessor accessor = new HostViewAccessor(root, settings.hostKeyFile());
+    HostViewAccessor accessor = new HostViewAccessor(root, settings.hostKeyFile(), keyFiles);
     SftpSubsystemFactory sftp =
         new SftpSubsystemFactory.Builder().withFileSystemAccessor(accessor).build();
     sftp.addSftpEventListener(accessor.mkdirDone());
@@ -275,7 +276,11 @@ public final class MasterServer implements AutoCloseable {
    * every address.
    */
   public String address() {
-    String bind = settings.bind();
+    return reachableName(settings.bind());
+  }
+
+  /** The bound address, or this machine's name for an address that means every one. */
+  public static String reachableName(String bind) {
     try {
       if (InetAddress.getByName(bind).isAnyLocalAddress()) {
         return InetAddress.getLocalHost().getCanonicalHostName();
