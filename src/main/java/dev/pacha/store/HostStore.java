@@ -42,7 +42,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   pacha_pre/  pacha_post/        hook scripts, placed by the operator
  *   snapshots/ID.json              one immutable manifest per push
  *   packs/P.pack  packs/P.idx      file contents, stored once by sha256
- *   latest                         the id of the newest complete snapshot, written last
+ *   latest                         format 1's pointer, for older versions (not read)
  * </pre>
  *
  * Every I/O failure talking to the master becomes exit code 3; data that does not match what was
@@ -91,22 +91,14 @@ public final class HostStore {
     return io("look up host " + host, () -> backend.exists(host));
   }
 
-  /** The id of the newest complete snapshot, if the host ever pushed. */
+  /**
+   * The id of the newest complete snapshot, if the host ever pushed: the newest manifest on the
+   * master (ids sort by time, and a manifest goes up after everything it names). Format 1's latest
+   * pointer is not read: an append-only master keeps it from moving (docs/FORMAT.md).
+   */
   public Optional<String> latest() {
-    byte[] raw;
-    try {
-      raw = backend.readAll(path(LATEST));
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
-    } catch (IOException e) {
-      throw unreachable("read the latest pointer of " + host, e);
-    }
-    String id = new String(raw, StandardCharsets.UTF_8).trim();
-    if (!id.matches("[0-9A-Za-z._-]+")) {
-      throw PachaException.integrity(
-          "the latest pointer of " + host + " on the master is damaged ('" + abbreviate(id) + "')");
-    }
-    return Optional.of(id);
+    List<String> ids = snapshotIds();
+    return ids.isEmpty() ? Optional.empty() : Optional.of(ids.get(ids.size() - 1));
   }
 
   /** Snapshot ids, oldest first. */
@@ -775,9 +767,5 @@ public final class HostStore {
     }
     return PachaException.unreachable(
         "cannot " + what + " on " + backend.describe() + ": " + msg, e);
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() > 40 ? s.substring(0, 40) + "…" : s;
   }
 }

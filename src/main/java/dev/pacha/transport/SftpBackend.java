@@ -274,7 +274,9 @@ public final class SftpBackend implements Backend {
       public void commit() throws IOException {
         out.close();
         try {
-          // JSch uses posix-rename@openssh.com when the server offers it: an atomic replace.
+          // JSch uses posix-rename@openssh.com when the server offers it: an atomic replace. An
+          // append-only OpenSSH master (README) does not offer it, and SFTP's own rename refuses
+          // a target that exists: every name pacha writes is new but format 1's latest.
           sftp.rename(tmp, target);
         } catch (SftpException e) {
           throw wrap("publish", path, e);

@@ -33,6 +33,15 @@ public final class OpenSshServer implements AutoCloseable {
 
   /** Starts sshd with a fresh host key and one client key allowed to log in as root. */
   public static OpenSshServer start(Path dir) throws Exception {
+    return start(dir, new String[0]);
+  }
+
+  /**
+   * As {@link #start(Path)}, with more sshd_config lines at the end ({@code Match} blocks).
+   *
+   * @param extraConfig lines appended to sshd_config
+   */
+  public static OpenSshServer start(Path dir, String... extraConfig) throws Exception {
     if (!Files.isExecutable(SSHD)) {
       fail(SSHD + " is missing: install openssh-server (the README's test command does)");
     }
@@ -60,6 +69,7 @@ public final class OpenSshServer implements AutoCloseable {
             "KbdInteractiveAuthentication no",
             "PermitRootLogin prohibit-password",
             "Subsystem sftp internal-sftp",
+            String.join("\n", extraConfig),
             ""),
         StandardCharsets.UTF_8);
     OpenSshServer server = new OpenSshServer(dir, port, launch(dir), clientKey);
