@@ -118,8 +118,8 @@ final class HostCommand {
       description = {
         "On the embedded master: take a key away from NAME. KEY is its fingerprint (SHA256:...,"
             + " as `pacha host keys NAME` shows) or its .pub file.",
-        "New logins with it are refused at once, and connections already logged in with it from"
-            + " their next request."
+        "New logins with it are refused at once, and a connection already logged in with it from"
+            + " the next file or directory it opens."
       })
   static final class Revoke implements Callable<Integer> {
     @Spec CommandSpec spec;
