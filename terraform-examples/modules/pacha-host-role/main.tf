@@ -76,10 +76,26 @@ data "aws_iam_policy_document" "s3" {
     }
   }
 
+  # Append-only (README, Append-only masters): a host adds to its history but never deletes;
+  # with versioning on the bucket an overwritten object keeps its earlier versions.
   statement {
-    sid       = "ReadAndWriteTheHostsObjects"
-    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+    sid       = "AddToTheHostsObjects"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"]
     resources = ["arn:${data.aws_partition.current.partition}:s3:::${var.s3_bucket}/${local.s3_host_prefix}/*"]
+  }
+
+  # Hooks run as root at a rebuild: they are the operator's to write.
+  statement {
+    sid     = "HooksAreTheOperators"
+    effect  = "Deny"
+    actions = ["s3:PutObject"]
+    resources = [
+      "arn:${data.aws_partition.current.partition}:s3:::${var.s3_bucket}/${local.s3_host_prefix}/pacha_pre/*",
+      "arn:${data.aws_partition.current.partition}:s3:::${var.s3_bucket}/${local.s3_host_prefix}/pacha_post/*",
+      "arn:${data.aws_partition.current.partition}:s3:::${var.s3_bucket}/${local.s3_host_prefix}/pre_pacha/*",
+      "arn:${data.aws_partition.current.partition}:s3:::${var.s3_bucket}/${local.s3_host_prefix}/post_pacha/*",
+      "arn:${data.aws_partition.current.partition}:s3:::${var.s3_bucket}/${local.s3_host_prefix}/hooks.json*",
+    ]
   }
 }
 

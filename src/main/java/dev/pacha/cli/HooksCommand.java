@@ -1,9 +1,11 @@
 package dev.pacha.cli;
 
+import dev.pacha.PachaException;
 import dev.pacha.json.Json;
 import dev.pacha.store.HookStore;
 import dev.pacha.store.MasterStore;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -59,6 +61,18 @@ final class HooksCommand implements Callable<Integer> {
 
     @Mixin JsonOption output;
 
+    /** A host's own key may not write hooks (the rebuild runs them as root): say what will. */
+    static PachaException needsAdmin(String where, PachaException e) {
+      return new PachaException(
+          e.kind(),
+          "the master refused to write hooks to "
+              + where
+              + ": hooks need an admin key (give it to pacha.ssh.identity in an operator's config;"
+              + " the master's --admin-keys lists it) or run pacha hooks push on the master itself"
+              + " (pacha.master.url = file:///HOSTS-PATH); a host's own key may only add snapshots",
+          e);
+    }
+
     /** What `hooks push` did, for --json. */
     record Result(String host, String master, List<HookStore.HookUpload> phases) {}
 
@@ -76,8 +90,16 @@ final class HooksCommand implements Callable<Integer> {
       Cli.Context ctx = Cli.context(spec);
       ConsoleReporter reporter = ConsoleReporter.of(spec, output.json);
       try (MasterStore master = Masters.open(spec)) {
-        List<HookStore.HookUpload> done =
-            master.pushHooks(host, Optional.ofNullable(pre), Optional.ofNullable(post), reporter);
+        List<HookStore.HookUpload> done;
+        try {
+          done =
+              master.pushHooks(host, Optional.ofNullable(pre), Optional.ofNullable(post), reporter);
+        } catch (PachaException e) {
+          if (e.getCause() instanceof AccessDeniedException) {
+            throw needsAdmin(master.describe(host), e);
+          }
+          throw e;
+        }
         done.forEach(d -> d.skipped().forEach(s -> reporter.warn("not uploaded: " + s)));
         PrintWriter out = ctx.out();
         if (output.json) {

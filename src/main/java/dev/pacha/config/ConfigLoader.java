@@ -76,6 +76,15 @@ public final class ConfigLoader {
     KEYS.put("pacha.boot.secrets", "(none: the key is in the image or user-data)");
     KEYS.put("pacha.boot.deadline", "600");
     KEYS.put("pacha.boot.on_failure", "degrade");
+    KEYS.put("pacha.serve.port", "2222");
+    KEYS.put("pacha.serve.bind", "0.0.0.0");
+    KEYS.put("pacha.serve.admin_keys", "(none)");
+    KEYS.put("pacha.serve.host_key", "<hosts path>/.pacha-master/host_key");
+    KEYS.put("pacha.serve.max_startups", "100");
+    KEYS.put("pacha.serve.max_startups_per_source", "20");
+    KEYS.put("pacha.serve.login_grace_time", "60");
+    KEYS.put("pacha.serve.idle_timeout", "600");
+    KEYS.put("pacha.serve.max_sessions", "10");
   }
 
   private ConfigLoader() {}
@@ -387,7 +396,29 @@ public final class ConfigLoader {
           Duration.ofSeconds(timeout),
           log,
           boot,
+          serve(),
           List.copyOf(warnings));
+    }
+
+    private PachaConfig.ServeSettings serve() {
+      return new PachaConfig.ServeSettings(
+          count("pacha.serve.port", 0, 65535, "a TCP port from 0 to 65535 (0 picks a free one)"),
+          optional("pacha.serve.bind"),
+          optional("pacha.serve.admin_keys").map(v -> path("pacha.serve.admin_keys", v)),
+          optional("pacha.serve.host_key").map(v -> path("pacha.serve.host_key", v)),
+          count("pacha.serve.max_startups", 1, 100_000, "a whole number from 1 to 100000"),
+          count(
+              "pacha.serve.max_startups_per_source", 1, 100_000, "a whole number from 1 to 100000"),
+          count("pacha.serve.login_grace_time", 1, 3_600, "seconds from 1 to 3600")
+              .map(Duration::ofSeconds),
+          count("pacha.serve.idle_timeout", 1, 86_400, "seconds from 1 to 86400")
+              .map(Duration::ofSeconds),
+          count("pacha.serve.max_sessions", 1, 10_000, "a whole number from 1 to 10000"));
+    }
+
+    /** A whole number when set. */
+    private Optional<Integer> count(String key, int min, int max, String allowed) {
+      return optional(key).map(v -> integer(key, 0, min, max, allowed));
     }
 
     private void checkKeys() {

@@ -31,6 +31,7 @@ import java.util.Optional;
  * @param hooksTimeout pacha.hooks.timeout
  * @param log the pacha.log.* keys
  * @param boot the pacha.boot.* keys (the first-boot runner)
+ * @param serve the pacha.serve.* keys (pacha master serve, on a master)
  * @param warnings things worth telling the operator that do not stop the run
  */
 public record PachaConfig(
@@ -55,6 +56,7 @@ public record PachaConfig(
     Duration hooksTimeout,
     LogSettings log,
     BootSettings boot,
+    ServeSettings serve,
     List<String> warnings) {
 
   /** pacha.log.*: kept with the original's meaning; used by the push daemon. */
@@ -69,6 +71,32 @@ public record PachaConfig(
    * @param failOnError true for pacha.boot.on_failure = fail (the unit fails), false for degrade
    */
   public record BootSettings(Optional<String> secrets, Duration deadline, boolean failOnError) {}
+
+  /**
+   * pacha.serve.*: how `pacha master serve` runs when this config says pacha.master = True (the
+   * embedded master's config file, /etc/pacha/master.conf). Each is empty when not set; the
+   * command's options win over them, and the master's own defaults fill the rest.
+   *
+   * @param port pacha.serve.port
+   * @param bind pacha.serve.bind
+   * @param adminKeys pacha.serve.admin_keys
+   * @param hostKey pacha.serve.host_key
+   * @param maxStartups pacha.serve.max_startups: connections not logged in yet, in all
+   * @param maxStartupsPerSource pacha.serve.max_startups_per_source: the same, per address
+   * @param loginGraceTime pacha.serve.login_grace_time
+   * @param idleTimeout pacha.serve.idle_timeout
+   * @param maxSessions pacha.serve.max_sessions: logged-in connections per host name
+   */
+  public record ServeSettings(
+      Optional<Integer> port,
+      Optional<String> bind,
+      Optional<Path> adminKeys,
+      Optional<Path> hostKey,
+      Optional<Integer> maxStartups,
+      Optional<Integer> maxStartupsPerSource,
+      Optional<Duration> loginGraceTime,
+      Optional<Duration> idleTimeout,
+      Optional<Integer> maxSessions) {}
 
   /** The master, or a config error telling the operator which key to set. */
   public MasterLocation requireMaster() {

@@ -43,6 +43,11 @@ final class HostKeys {
     }
   }
 
+  /** An existing key, as the master would use it (a key readable by others is refused). */
+  static Loaded load(Path file, boolean created) {
+    return new Loaded(load(file), created);
+  }
+
   static Loaded loadOrCreate(Path file) {
     if (Files.exists(file)) {
       return new Loaded(load(file), false);

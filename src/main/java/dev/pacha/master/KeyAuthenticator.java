@@ -4,8 +4,6 @@ import dev.pacha.Reporter;
 import dev.pacha.store.HostNames;
 import java.nio.file.Path;
 import java.security.PublicKey;
-import java.util.List;
-import java.util.Optional;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
 import org.apache.sshd.server.session.ServerSession;
@@ -19,8 +17,8 @@ import org.apache.sshd.server.session.ServerSession;
  * <p>Why the user name must match: a host's client already connects as {@code
  * sftp://bar@master:port/} (its own name), the name makes the choice explicit when one key is
  * listed for two hosts, and a mismatch shows up as a refused login rather than as pushes landing in
- * another host's directory. Key files are read at every login, so {@code pacha host add --key}
- * takes effect without a restart.
+ * another host's directory. Key files are looked at for every login ({@link KeyFiles}), so {@code
+ * pacha host add --key} and {@code host revoke} take effect without a restart.
  *
  * <p>The result is stored on the session at each call: MINA asks this authenticator for every
  * publickey request, signed or not, and a signed one that passes ends authentication right after,
@@ -28,19 +26,19 @@ import org.apache.sshd.server.session.ServerSession;
  */
 final class KeyAuthenticator implements PublickeyAuthenticator {
   private final Path hostsPath;
-  private final Optional<Path> adminKeys;
+  private final KeyFiles keyFiles;
   private final Reporter reporter;
 
-  KeyAuthenticator(Path hostsPath, Optional<Path> adminKeys, Reporter reporter) {
+  KeyAuthenticator(Path hostsPath, KeyFiles keyFiles, Reporter reporter) {
     this.hostsPath = hostsPath;
-    this.adminKeys = adminKeys;
+    this.keyFiles = keyFiles;
     this.reporter = reporter;
   }
 
   @Override
   public boolean authenticate(String username, PublicKey key, ServerSession session) {
     session.removeAttribute(Access.KEY);
-    Access access = decide(username, key);
+    Access access = keyFiles.decide(username, key);
     if (access == null) {
       reporter.warn(
           "refused "
@@ -55,25 +53,11 @@ final class KeyAuthenticator implements PublickeyAuthenticator {
               + (HostNames.isValid(username)
                   ? "not in " + MasterKeys.keyFile(hostsPath, username)
                   : "no such host")
-              + (adminKeys.isPresent() ? " nor in " + adminKeys.get() : "")
+              + keyFiles.adminKeys().map(a -> " nor in " + a).orElse("")
               + " (add it on the master: pacha host add HOST --key KEY.pub)");
       return false;
     }
     session.setAttribute(Access.KEY, access);
     return true;
-  }
-
-  private Access decide(String username, PublicKey key) {
-    if (HostNames.isValid(username)) {
-      List<PublicKey> own = MasterKeys.readForLogin(MasterKeys.keyFile(hostsPath, username));
-      if (MasterKeys.contains(own, key)) {
-        return new Access(username);
-      }
-    }
-    if (adminKeys.isPresent()
-        && MasterKeys.contains(MasterKeys.readForLogin(adminKeys.get()), key)) {
-      return Access.ADMIN;
-    }
-    return null;
   }
 }

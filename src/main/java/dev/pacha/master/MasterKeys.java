@@ -92,7 +92,7 @@ public final class MasterKeys {
     }
     if (added > 0) {
       try {
-        Files.createDirectories(hostsPath);
+        createPrivateDirs(hostsPath);
         writePrivate(file, String.join("\n", out) + "\n");
       } catch (IOException e) {
         throw PachaException.failed(
@@ -132,7 +132,137 @@ public final class MasterKeys {
     return keys.stream().anyMatch(k -> KeyUtils.compareKeys(k, key));
   }
 
-  private record Line(String text, PublicKey key) {}
+  private record Line(String text, PublicKey key, String comment) {
+    KeyInfo info() {
+      return new KeyInfo(KeyUtils.getKeyType(key), KeyUtils.getFingerPrint(key), comment);
+    }
+  }
+
+  /**
+   * One key a host may log in with, as {@code pacha host keys} shows it.
+   *
+   * @param type "ssh-ed25519"
+   * @param fingerprint "SHA256:...", as ssh-keygen -l shows it
+   * @param comment the key line's comment, possibly empty
+   */
+  public record KeyInfo(String type, String fingerprint, String comment) {}
+
+  /** The keys that may log in as {@code host}; none when it has no key file. */
+  public static List<KeyInfo> list(Path hostsPath, String host) {
+    Path file = keyFile(hostsPath, host);
+    if (!Files.exists(file)) {
+      return List.of();
+    }
+    return parse(file, false, new ArrayList<>()).stream().map(Line::info).toList();
+  }
+
+  /**
+   * What {@link #revoke} did.
+   *
+   * @param file the host's key file
+   * @param revoked the keys taken out
+   * @param left how many keys it still has
+   */
+  public record Revoked(Path file, List<KeyInfo> revoked, int left) {}
+
+  /**
+   * Takes keys away from {@code host}: {@code which} is a fingerprint ({@code SHA256:...}, as
+   * {@code pacha host keys} shows) or a public key file whose keys are taken out. The rest of the
+   * file (other keys, comments) is kept; it is replaced atomically.
+   */
+  public static Revoked revoke(Path hostsPath, String host, String which) {
+    Path file = keyFile(hostsPath, host);
+    List<PublicKey> gone;
+    Path given = Path.of(which);
+    if (!which.startsWith("SHA256:") && Files.isRegularFile(given)) {
+      gone = parse(given, true, new ArrayList<>()).stream().map(Line::key).toList();
+    } else if (which.startsWith("SHA256:")) {
+      gone = null;
+    } else {
+      throw PachaException.usage(
+          "'"
+              + which
+              + "' is neither a key's fingerprint (SHA256:..., as pacha host keys "
+              + host
+              + " shows) nor a public key file");
+    }
+    List<Line> keys = Files.exists(file) ? parse(file, false, new ArrayList<>()) : List.of();
+    List<Line> out =
+        keys.stream()
+            .filter(
+                l ->
+                    gone == null
+                        ? KeyUtils.getFingerPrint(l.key()).equals(which)
+                        : contains(gone, l.key()))
+            .toList();
+    if (out.isEmpty()) {
+      throw new PachaException(
+          PachaException.Kind.FAILED,
+          "host "
+              + host
+              + " has no key "
+              + which
+              + " in "
+              + file
+              + "; its keys: pacha host keys "
+              + host);
+    }
+    List<String> kept = new ArrayList<>();
+    try {
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        String text = line.trim();
+        if (out.stream().noneMatch(l -> l.text().equals(text))) {
+          kept.add(line);
+        }
+      }
+      writePrivate(file, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
+    } catch (IOException e) {
+      throw PachaException.failed(
+          "cannot write " + file + ": " + e.getMessage() + " (run it as the master's user or root)",
+          e);
+    }
+    return new Revoked(file, out.stream().map(Line::info).toList(), keys.size() - out.size());
+  }
+
+  /**
+   * Removes every key of {@code host}, so it can no longer log in.
+   *
+   * @return how many keys it had
+   */
+  public static int removeAll(Path hostsPath, String host) {
+    Path file = keyFile(hostsPath, host);
+    int had = list(hostsPath, host).size();
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      throw PachaException.failed(
+          "cannot remove "
+              + file
+              + ": "
+              + e.getMessage()
+              + " (run it as the master's user or root)",
+          e);
+    }
+    return had;
+  }
+
+  /** The hosts that have a key file. */
+  static List<String> hostsWithKeys(Path hostsPath) {
+    Path dir = stateDir(hostsPath).resolve("keys");
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".pub"))
+          .map(n -> n.substring(0, n.length() - 4))
+          .filter(HostNames::isValid)
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw PachaException.failed("cannot list " + dir + ": " + e.getMessage(), e);
+    }
+  }
 
   /**
    * Parses authorized_keys lines. With {@code strict}, a line that is not a usable public key is a
@@ -177,7 +307,7 @@ public final class MasterKeys {
                   + entry.getLoginOptions().keySet()
                   + " are not honoured by the embedded master (it serves SFTP only)");
         }
-        keys.add(new Line(text, key));
+        keys.add(new Line(text, key, entry.getComment() == null ? "" : entry.getComment()));
       } catch (IllegalArgumentException | IOException | GeneralSecurityException e) {
         if (strict) {
           throw PachaException.usage(
@@ -208,6 +338,7 @@ public final class MasterKeys {
         ch.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
         ch.force(true);
       }
+      Owners.likeParent(tmp);
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(tmp);
@@ -223,6 +354,7 @@ public final class MasterKeys {
     try {
       Files.createDirectory(
           dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      Owners.likeParent(dir);
     } catch (FileAlreadyExistsException e) {
       // Made by someone else meanwhile: fine if it is a directory.
       if (!Files.isDirectory(dir)) {

@@ -11,10 +11,13 @@ import java.net.UnknownHostException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.sshd.common.PropertyResolverUtils;
@@ -22,11 +25,13 @@ import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.ServerBuilder;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.channel.ChannelSessionFactory;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
+import org.apache.sshd.sftp.SftpModuleProperties;
 import org.apache.sshd.sftp.server.SftpFileSystemAccessor;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 
@@ -82,7 +87,7 @@ public final class MasterServer implements AutoCloseable {
     if (settings.verbose() && System.getProperty(LOG_LEVEL) == null) {
       System.setProperty(LOG_LEVEL, "info");
     }
-    Path root = prepare(settings.hostsPath());
+    Path root = prepare(settings.hostsPath(), reporter);
     int admins = 0;
     if (settings.adminKeys().isPresent()) {
       List<PublicKey> keys = MasterKeys.readStrict(settings.adminKeys().get());
@@ -99,7 +104,8 @@ public final class MasterServer implements AutoCloseable {
     sshd.setPort(settings.port());
     sshd.setKeyPairProvider(KeyPairProvider.wrap(key.pair()));
     sshd.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
-    sshd.setPublickeyAuthenticator(new KeyAuthenticator(root, settings.adminKeys(), reporter));
+    KeyFiles keyFiles = new KeyFiles(root, settings.adminKeys());
+    sshd.setPublickeyAuthenticator(new KeyAuthenticator(root, keyFiles, reporter));
     sshd.setPasswordAuthenticator(null);
     sshd.setKeyboardInteractiveAuthenticator(null);
     sshd.setGSSAuthenticator(null);
@@ -108,14 +114,15 @@ public final class MasterServer implements AutoCloseable {
     sshd.setChannelFactories(List.of(ChannelSessionFactory.INSTANCE));
     sshd.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
     sshd.setFileSystemFactory(new VirtualFileSystemFactory(root));
-    sshd.setSubsystemFactories(
-        List.of(
-            new SftpSubsystemFactory.Builder()
-                .withFileSystemAccessor(new HostViewAccessor(root, settings.hostKeyFile()))
-                .build()));
+    HostViewAccessor accessor = new HostViewAccessor(root, settings.hostKeyFile(), keyFiles);
+    SftpSubsystemFactory sftp =
+        new SftpSubsystemFactory.Builder().withFileSystemAccessor(accessor).build();
+    sftp.addSftpEventListener(accessor.mkdirDone());
+    sshd.setSubsystemFactories(List.of(sftp));
     // Durability: data reaches the disk before the client hears that a close succeeded.
     PropertyResolverUtils.updateProperty(
         sshd, SftpFileSystemAccessor.PROP_AUTO_SYNC_FILE_ON_CLOSE, true);
+    limit(sshd, settings.limits(), reporter);
     sshd.addSessionListener(
         new SessionListener() {
           @Override
@@ -162,12 +169,40 @@ public final class MasterServer implements AutoCloseable {
     return new MasterServer(sshd, settings, root, key, admins, bound, reporter);
   }
 
-  /** Makes the hosts path when missing; returns it with links resolved. */
-  private static Path prepare(Path hostsPath) {
+  /**
+   * What keeps the master up under a flood (issue 17): connections that have not logged in are
+   * bounded in number ({@link StartupLimiter}) and in time (the login grace), logged-in ones in
+   * idle time and per host name, and each connection in memory: an SFTP channel takes no more than
+   * its window (1 MiB) before the master has written it, and a connection has at most two channels
+   * (pacha uses one). Incoming SSH packets are bounded by MINA itself (256 KiB).
+   */
+  private static void limit(SshServer sshd, MasterSettings.Limits limits, Reporter reporter) {
+    CoreModuleProperties.AUTH_TIMEOUT.set(sshd, limits.loginGraceTime());
+    CoreModuleProperties.IDLE_TIMEOUT.set(sshd, limits.idleTimeout());
+    CoreModuleProperties.MAX_CONCURRENT_SESSIONS.set(sshd, limits.maxSessions());
+    CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(sshd, 2);
+    CoreModuleProperties.MAX_AUTH_REQUESTS.set(sshd, 10);
+    CoreModuleProperties.WINDOW_SIZE.set(sshd, 1L << 20);
+    SftpModuleProperties.MAX_OPEN_HANDLES_PER_SESSION.set(sshd, 64);
+    sshd.addSessionListener(
+        new StartupLimiter(
+            sshd::getActiveSessions,
+            limits.maxStartups(),
+            limits.maxStartupsPerSource(),
+            reporter,
+            System::nanoTime));
+  }
+
+  /**
+   * Makes the hosts path when missing (0700: host data is the master's alone); returns it with
+   * links resolved. An existing one that other users may enter is used, with a warning.
+   */
+  private static Path prepare(Path hostsPath, Reporter reporter) {
     Path p = hostsPath.toAbsolutePath().normalize();
+    Path real;
     try {
-      Files.createDirectories(p);
-      return p.toRealPath();
+      MasterKeys.createPrivateDirs(p);
+      real = p.toRealPath();
     } catch (FileAlreadyExistsException e) {
       throw PachaException.usage(
           "the hosts path " + p + " exists but is not a directory; choose another --hosts-path");
@@ -181,6 +216,21 @@ public final class MasterServer implements AutoCloseable {
               + p
               + ") or choose another --hosts-path");
     }
+    try {
+      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(real);
+      if (perms.stream().anyMatch(x -> !x.name().startsWith("OWNER"))) {
+        reporter.warn(
+            "the hosts path "
+                + real
+                + " is open to other users ("
+                + PosixFilePermissions.toString(perms)
+                + "); host data belongs to the master alone: chmod 700 "
+                + real);
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      // Not a POSIX file system: nothing to check.
+    }
+    return real;
   }
 
   /** The port it listens on (the one picked, for --port 0). */
@@ -226,7 +276,11 @@ public final class MasterServer implements AutoCloseable {
    * every address.
    */
   public String address() {
-    String bind = settings.bind();
+    return reachableName(settings.bind());
+  }
+
+  /** The bound address, or this machine's name for an address that means every one. */
+  public static String reachableName(String bind) {
     try {
       if (InetAddress.getByName(bind).isAnyLocalAddress()) {
         return InetAddress.getLocalHost().getCanonicalHostName();

@@ -13,7 +13,7 @@ import java.nio.file.Path;
  *   snapshots/ID.json              one immutable manifest per push          ({@link SnapshotCatalog})
  *   packs/P.pack  packs/P.idx      file contents, stored once by sha256     ({@link ContentFetcher},
  *                                                                            {@link PackIndexes})
- *   latest                         the id of the newest complete snapshot, written last
+ *   latest                         format 1's pointer, for older versions (not read)
  * </pre>
  *
  * This class only holds the parts together and says how I/O against the master fails: every I/O

@@ -29,23 +29,14 @@ public final class SnapshotCatalog {
     this.store = store;
   }
 
-  /** The id of the newest complete snapshot, if the host ever pushed. */
+  /**
+   * The id of the newest complete snapshot, if the host ever pushed: the newest manifest on the
+   * master (ids sort by time, and a manifest goes up after everything it names). Format 1's latest
+   * pointer is not read: an append-only master keeps it from moving (docs/FORMAT.md).
+   */
   public Optional<String> latest() {
-    String host = store.host();
-    byte[] raw;
-    try {
-      raw = store.backend().readAll(store.path(HostStore.LATEST));
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
-    } catch (IOException e) {
-      throw store.unreachable("read the latest pointer of " + host, e);
-    }
-    String id = new String(raw, StandardCharsets.UTF_8).trim();
-    if (!id.matches("[0-9A-Za-z._-]+")) {
-      throw PachaException.integrity(
-          "the latest pointer of " + host + " on the master is damaged ('" + abbreviate(id) + "')");
-    }
-    return Optional.of(id);
+    List<String> ids = snapshotIds();
+    return ids.isEmpty() ? Optional.empty() : Optional.of(ids.get(ids.size() - 1));
   }
 
   /** Snapshot ids, oldest first. */

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -35,8 +36,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Writes a snapshot: new contents into a pack (an unchanged file is never uploaded twice), the
- * pack's index, the manifest, and last the latest pointer, so an interrupted push never becomes the
- * latest.
+ * pack's index, then the manifest, which makes it the latest (so an interrupted push never becomes
+ * the latest), and last format 1's pointer for older versions.
  */
 public final class SnapshotWriter {
   /** A pack is closed and a new one started past this size. */
@@ -225,7 +226,7 @@ public final class SnapshotWriter {
         }
         up.commit();
       }
-      backend.put(store.path(HostStore.LATEST), (id + "\n").getBytes(StandardCharsets.UTF_8));
+      writeLatest(backend, id);
     } catch (IOException e) {
       throw store.unreachable("write snapshot " + id + " to the master", e);
     }
@@ -237,6 +238,22 @@ public final class SnapshotWriter {
         new PushResult(
             store.host(), id, true, entries.size(), added.size(), uploadedBytes, reused, skipped),
         Optional.of(manifest));
+  }
+
+  /**
+   * Format 1's pointer, for older pacha versions that read it. An append-only master (a stock sshd
+   * set up as the README says) refuses to replace it, and nothing of this version needs it: readers
+   * take the newest snapshot (HostStore.latest, docs/FORMAT.md).
+   */
+  private void writeLatest(Backend backend, String id) throws IOException {
+    try {
+      backend.put(store.path(HostStore.LATEST), (id + "\n").getBytes(StandardCharsets.UTF_8));
+    } catch (AccessDeniedException e) {
+      reporter.detail(
+          "the master is append-only: no latest pointer for older pacha versions ("
+              + e.getMessage()
+              + ")");
+    }
   }
 
   /** Below this many bytes to send, a second connection's handshake costs more than it saves. */

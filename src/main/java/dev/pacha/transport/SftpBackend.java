@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -167,6 +168,15 @@ public final class SftpBackend implements Backend {
     if (cause instanceof NoRouteToHostException) {
       return "no route to the master " + where + "; check the network";
     }
+    if (cause instanceof SocketException || msg.contains("End of IO Stream")) {
+      // An sshd drops a connection before its handshake when too many have not logged in yet
+      // (OpenSSH's MaxStartups, the embedded master's max_startups).
+      return "the master "
+          + where
+          + " closed the connection before the SSH handshake; it may have had too many"
+          + " connections at once (sshd's MaxStartups, the embedded master's max_startups):"
+          + " retry later";
+    }
     if (msg.contains("Auth fail") || msg.contains("Auth cancel")) {
       return "the master "
           + where
@@ -280,7 +290,9 @@ public final class SftpBackend implements Backend {
       public void commit() throws IOException {
         out.close();
         try {
-          // JSch uses posix-rename@openssh.com when the server offers it: an atomic replace.
+          // JSch uses posix-rename@openssh.com when the server offers it: an atomic replace. An
+          // append-only OpenSSH master (README) does not offer it, and SFTP's own rename refuses
+          // a target that exists: every name pacha writes is new but format 1's latest.
           sftp.rename(tmp, target);
         } catch (SftpException e) {
           throw wrap("publish", path, e);

@@ -75,6 +75,23 @@ class BadInputTableTest {
         row(GOOD, "--watch-single /etc", 2, "is a directory"),
         row(GOOD, "cloud-init render --host bar -o x", 2, "--known-hosts"),
         row(GOOD, "master serve --hosts-path /tmp/x --port 70000", 2, "--port must be 0 to 65535"),
+        row(null, "master serve --hosts-path /tmp/x --max-startups 0", 2, "--max-startups must"),
+        row(null, "master serve --port 2222", 2, "give --hosts-path DIR"),
+        row(
+            null,
+            "master serve --hosts-path /tmp/x --login-grace-time soon",
+            2,
+            "'soon' is not a duration"),
+        row(
+            "[DEFAULT]\npacha.serve.max_startups = 0\n",
+            "status",
+            2,
+            "pacha.serve.max_startups = 0"),
+        row(
+            "[DEFAULT]\npacha.serve.login_grace_time = 1m\n",
+            "status",
+            2,
+            "pacha.serve.login_grace_time = 1m"),
         row(GOOD, "verify bar", 3, "does not exist"),
         row(GOOD, "rebuild bar --yes --target-root /tmp/nope", 3, "does not exist"));
   }

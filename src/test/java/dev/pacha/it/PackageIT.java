@@ -30,7 +30,8 @@ class PackageIT {
     Path control = tmp.resolve("control");
     Tools.run(tmp, "dpkg-deb", "-e", DEB.toString(), control.toString());
     assertEquals(
-        List.of("/etc/pacha/pacha.conf"), Files.readAllLines(control.resolve("conffiles")));
+        List.of("/etc/pacha/pacha.conf", "/etc/pacha/master.conf"),
+        Files.readAllLines(control.resolve("conffiles")));
     assertTrue(Files.isExecutable(control.resolve("postinst")));
   }
 
@@ -43,6 +44,8 @@ class PackageIT {
     assertTrue(list.matches("(?s).*-rw-r--r-- root/root .* \\./etc/pacha/pacha\\.conf\n.*"), list);
     assertTrue(list.contains("./lib/systemd/system/pacha-daemon.service"), list);
     assertTrue(list.contains("./lib/systemd/system/pacha-rebuild.service"), list);
+    assertTrue(list.contains("./lib/systemd/system/pacha-master.service"), list);
+    assertTrue(list.matches("(?s).*-rw-r--r-- root/root .* \\./etc/pacha/master\\.conf\n.*"), list);
     assertTrue(
         list.matches("(?s).*-rwxr-xr-x root/root .* \\./usr/lib/pacha/firstboot-needed\n.*"), list);
   }

@@ -147,7 +147,7 @@ class S3MasterIT {
     assertEquals(3, r.code(), r::toString);
     assertEquals(1, r.err().lines().count(), r::toString);
     assertTrue(
-        r.err().contains("s3://no-such-bucket/p/bar/latest: NoSuchBucket: The specified bucket"),
+        r.err().contains("s3://no-such-bucket/p/bar/snapshots: NoSuchBucket: The specified bucket"),
         r::toString);
     assertFalse(r.err().contains("\tat "), "no stack trace");
   }

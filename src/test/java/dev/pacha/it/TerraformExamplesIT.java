@@ -446,7 +446,7 @@ class TerraformExamplesIT {
   }
 
   @Test
-  void iamPolicy_s3Master_coversTheHostsPrefixOnly() {
+  void iamPolicy_s3Master_coversTheHostsPrefixOnlyAndIsAppendOnly() {
     for (String example : List.of(ASG, SINGLE)) {
       Map<String, Object> vars = new HashMap<>(tfvars(example));
       assertEquals(List.of(), policy(example, vars, "s3").statements(), "no bucket, no S3");
@@ -462,13 +462,29 @@ class TerraformExamplesIT {
       for (String prefix : List.of("hosts/", "", "hosts/baz/", "hosts/" + host + "x/")) {
         assertFalse(p.allows("s3:ListBucket", bucket, Map.of("s3:prefix", prefix)), prefix);
       }
-      for (String action :
-          List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload")) {
+      for (String action : List.of("s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload")) {
         assertTrue(p.allows(action, bucket + "/hosts/" + host + "/latest"), action);
         assertTrue(p.allows(action, bucket + "/hosts/" + host + "/packs/ab.pack"), action);
         for (String other : List.of("hosts/baz/latest", "hosts/" + host + "x/latest", "latest")) {
           assertFalse(p.allows(action, bucket + "/" + other), action + " " + other);
         }
+      }
+      assertTrue(p.allows("s3:GetObject", bucket + "/hosts/" + host + "/pacha_pre/10-users"));
+      // Append-only: no deleting, and the hooks are the operator's.
+      for (String key : List.of("latest", "packs/ab.pack", "snapshots/x.json")) {
+        String arn = bucket + "/hosts/" + host + "/" + key;
+        assertFalse(p.allows("s3:DeleteObject", arn), key);
+        assertFalse(p.allows("s3:DeleteObjectVersion", arn), key);
+      }
+      for (String hook :
+          List.of(
+              "pacha_pre/00-persist",
+              "pacha_post/x",
+              "pre_pacha/x",
+              "post_pacha/x",
+              "hooks.json",
+              "hooks.json.sig")) {
+        assertFalse(p.allows("s3:PutObject", bucket + "/hosts/" + host + "/" + hook), hook);
       }
       assertFalse(p.allows("s3:DeleteBucket", bucket), "objects only");
     }

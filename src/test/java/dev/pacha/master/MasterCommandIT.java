@@ -145,17 +145,22 @@ class MasterCommandIT {
   }
 
   @Test
-  void hooksPush_masterUrlEndsInSlash_printsEachPathWithOneSlash() throws Exception {
+  void hooksPush_adminKey_masterUrlEndsInSlash_printsEachPathWithOneSlash() throws Exception {
     try (MasterFixture m = new MasterFixture(tmp)) {
-      Path barKey = m.addHost("bar");
-      int port = m.start().port();
+      m.addHost("bar");
+      Path adminKey = m.key("admin");
+      int port =
+          m.start(
+                  MasterSettings.of(m.hosts, "127.0.0.1", 0)
+                      .withAdminKeys(MasterFixture.pub(adminKey)))
+              .port();
       Path pre = Files.createDirectories(tmp.resolve("pre"));
       Files.writeString(pre.resolve("10-users"), "#!/bin/sh\n");
       Path post = Files.createDirectories(tmp.resolve("post"));
       Run r =
           pacha(
               "--config",
-              barConfig(m, barKey, port).toString(),
+              config(m, "admin", adminKey, port).toString(),
               "hooks",
               "push",
               "bar",
@@ -164,7 +169,7 @@ class MasterCommandIT {
               "--post",
               post.toString());
       assertEquals(0, r.code(), r.err());
-      String master = "sftp://bar@127.0.0.1:" + port + "/";
+      String master = "sftp://admin@127.0.0.1:" + port + "/";
       assertTrue(
           r.out().contains("Pushed 1 hook to " + master + "bar/pacha_pre: 10-users\n"), r.out());
       assertTrue(r.out().contains("Pushed 0 hooks to " + master + "bar/pacha_post\n"), r.out());
@@ -173,16 +178,65 @@ class MasterCommandIT {
     }
   }
 
+  @Test
+  void hooksPush_hostsOwnKey_exitsThreeWithOneLineSayingHooksNeedAnAdminKey() throws Exception {
+    try (MasterFixture m = new MasterFixture(tmp)) {
+      Path barKey = m.addHost("bar");
+      Files.createDirectories(m.hosts.resolve("bar/pacha_pre"));
+      int port = m.start().port();
+      Path pre = Files.createDirectories(tmp.resolve("pre"));
+      Files.writeString(pre.resolve("00-persist"), "#!/bin/sh\n");
+      Run r =
+          pacha(
+              "--config",
+              barConfig(m, barKey, port).toString(),
+              "hooks",
+              "push",
+              "bar",
+              "--pre",
+              pre.toString());
+      assertEquals(3, r.code(), r.err());
+      assertTrue(r.err().contains("hooks need an admin key"), r.err());
+      assertEquals(1, r.err().strip().lines().count(), r.err());
+      assertFalse(Files.exists(m.hosts.resolve("bar/pacha_pre/00-persist")));
+    }
+  }
+
+  @Test
+  void hooksPush_onTheMasterItself_fileUrl_works() throws Exception {
+    try (MasterFixture m = new MasterFixture(tmp)) {
+      m.addHost("bar");
+      Path pre = Files.createDirectories(tmp.resolve("pre"));
+      Files.writeString(pre.resolve("10-users"), "#!/bin/sh\n");
+      Path conf =
+          Files.writeString(
+              tmp.resolve("master.conf"),
+              "[DEFAULT]\npacha.master = True\npacha.master.url = file://"
+                  + m.hosts
+                  + "\npacha.state.dir = "
+                  + tmp.resolve("state")
+                  + "\n");
+      Run r = pacha("--config", conf.toString(), "hooks", "push", "bar", "--pre", pre.toString());
+      assertEquals(0, r.code(), r.err());
+      assertEquals("#!/bin/sh\n", Files.readString(m.hosts.resolve("bar/pacha_pre/10-users")));
+    }
+  }
+
   /** Host bar's config for the embedded master at sftp://bar@127.0.0.1:PORT/ (the root). */
   private Path barConfig(MasterFixture m, Path barKey, int port) throws java.io.IOException {
+    return config(m, "bar", barKey, port);
+  }
+
+  /** A config logging in as {@code user} with {@code key}, at the embedded master's root. */
+  private Path config(MasterFixture m, String user, Path key, int port) throws java.io.IOException {
     return Files.writeString(
-        tmp.resolve("bar.conf"),
+        tmp.resolve(user + ".conf"),
         String.join(
             "\n",
             "[DEFAULT]",
             "pacha.hostname = bar",
-            "pacha.master.url = sftp://bar@127.0.0.1:" + port + "/",
-            "pacha.ssh.identity = " + barKey,
+            "pacha.master.url = sftp://" + user + "@127.0.0.1:" + port + "/",
+            "pacha.ssh.identity = " + key,
             "pacha.ssh.known_hosts = " + m.knownHosts,
             "pacha.state.dir = " + tmp.resolve("state"),
             ""));

@@ -57,7 +57,19 @@ class MasterConcurrencyIT {
         m.addHost(host);
         writeTree(tmp.resolve("disks").resolve(host), host);
       }
-      m.start();
+      // Fifty hosts from one address at once are more than the master's default share of one
+      // address (20 not yet logged in); a fleet behind one NAT address gets this setting.
+      MasterSettings.Limits d = MasterSettings.Limits.DEFAULTS;
+      m.start(
+          MasterSettings.of(m.hosts, "127.0.0.1", 0)
+              .withStopGrace(java.time.Duration.ofSeconds(2))
+              .withLimits(
+                  new MasterSettings.Limits(
+                      d.maxStartups(),
+                      HOSTS,
+                      d.loginGraceTime(),
+                      d.idleTimeout(),
+                      d.maxSessions())));
 
       CountDownLatch go = new CountDownLatch(1);
       ExecutorService pool = Executors.newFixedThreadPool(HOSTS);

@@ -48,12 +48,12 @@ class MasterRenameIT {
   @Test
   void rename_overExistingFileWithRawClient_replacesIt() throws Exception {
     Files.writeString(m.hosts.resolve("bar/latest"), "old");
-    Files.writeString(m.hosts.resolve("bar/.latest.tmp"), "new");
+    Files.writeString(m.hosts.resolve("bar/.latest.tmp-1"), "new");
     try (MasterFixture.Raw bar = m.raw("bar", barKey)) {
-      bar.sftp().rename("/bar/.latest.tmp", "/bar/latest");
+      bar.sftp().rename("/bar/.latest.tmp-1", "/bar/latest");
     }
     assertEquals("new", Files.readString(m.hosts.resolve("bar/latest")));
-    assertEquals(false, Files.exists(m.hosts.resolve("bar/.latest.tmp")));
+    assertEquals(false, Files.exists(m.hosts.resolve("bar/.latest.tmp-1")));
   }
 
   @Test

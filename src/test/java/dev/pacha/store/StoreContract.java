@@ -139,15 +139,27 @@ public abstract class StoreContract {
   }
 
   @Test
-  void push_failsBeforeLatest_neverBecomesLatest() throws Exception {
+  void push_failsBeforeItsManifest_neverBecomesLatest() throws Exception {
     SnapshotWriter.PushResult first = push();
     Files.writeString(disk.resolve("opt/foo/a"), "new content");
     PachaException e =
-        assertThrows(PachaException.class, () -> push(new Failing(backend, "bar/latest")));
+        assertThrows(PachaException.class, () -> push(new Failing(backend, "bar/snapshots/")));
     assertEquals(PachaException.Kind.UNREACHABLE, e.kind());
     assertEquals(Optional.of(first.snapshot()), bar().catalog().latest());
     assertTrue(Verifier.verify(bar(), first.snapshot()).ok());
     assertEquals(first.snapshot() + "\n", new String(backend.readAll("bar/latest")));
+  }
+
+  @Test
+  void push_appendOnlyMasterRefusesTheLatestPointer_pushesAndItsSnapshotIsLatest()
+      throws Exception {
+    SnapshotWriter.PushResult first = push();
+    Files.writeString(disk.resolve("opt/foo/a"), "new content");
+    SnapshotWriter.PushResult second = push(new Refusing(backend, "bar/latest"));
+    assertTrue(second.changed());
+    assertEquals(Optional.of(second.snapshot()), bar().catalog().latest(), "the newest manifest decides");
+    assertEquals(first.snapshot() + "\n", new String(backend.readAll("bar/latest")));
+    assertTrue(Verifier.verify(bar(), second.snapshot()).ok());
   }
 
   @Test
@@ -390,6 +402,24 @@ public abstract class StoreContract {
           up.close();
         }
       };
+    }
+  }
+
+  /** Refuses any upload whose path contains a marker, as an append-only master does. */
+  public static final class Refusing extends Forwarding {
+    private final String marker;
+
+    public Refusing(Backend real, String marker) {
+      super(real);
+      this.marker = marker;
+    }
+
+    @Override
+    public Upload upload(String path) throws IOException {
+      if (path.contains(marker)) {
+        throw new java.nio.file.AccessDeniedException(path, null, "refused (test)");
+      }
+      return real.upload(path);
     }
   }
 

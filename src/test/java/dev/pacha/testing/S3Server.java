@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
@@ -28,12 +29,20 @@ public final class S3Server implements AutoCloseable {
   }
 
   public static S3Server start() throws Exception {
+    return start(UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #start()}, serving the store through {@code wrap} (a policy in front of it, say);
+   * {@link #store()} stays the store itself.
+   */
+  public static S3Server start(UnaryOperator<BlobStore> wrap) throws Exception {
     Properties p = new Properties();
     p.setProperty("jclouds.filesystem.basedir", Files.createTempDirectory("s3proxy").toString());
     BlobStore store = BlobStores.create("transient-nio2", p);
     S3Proxy proxy =
         S3Proxy.builder()
-            .blobStore(store)
+            .blobStore(wrap.apply(store))
             .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
             .endpoint(URI.create("http://127.0.0.1:0"))
             .ignoreUnknownHeaders(true)
@@ -47,6 +56,11 @@ public final class S3Server implements AutoCloseable {
       Thread.sleep(10);
     }
     return new S3Server(proxy, store);
+  }
+
+  /** The store behind the server, as an operator with every right sees it. */
+  public BlobStore store() {
+    return store;
   }
 
   public URI endpoint() {
