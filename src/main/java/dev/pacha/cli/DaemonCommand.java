@@ -7,6 +7,7 @@ import dev.pacha.daemon.KeptConnection;
 import dev.pacha.daemon.PushChannel;
 import dev.pacha.daemon.PushDaemon;
 import dev.pacha.daemon.PushService;
+import dev.pacha.transport.LocalUser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,7 +79,8 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
   }
 
   private static PushDaemon daemon(CommandSpec spec, PachaConfig config, Reporter reporter) {
-    return daemon(new PushService(config, Cli.context(spec).home(), reporter), config, reporter);
+    return daemon(
+        new PushService(config, Cli.context(spec).sshUser(true), reporter), config, reporter);
   }
 
   private static PushDaemon daemon(PushService pushes, PachaConfig config, Reporter reporter) {
@@ -134,17 +136,18 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
             "pacha-daemon-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     Reporter reporter = reporter(spec, config);
-    Path home = Cli.context(spec).home();
+    // Nobody answers a prompt in the daemon: ssh runs in batch mode.
+    LocalUser user = Cli.context(spec).sshUser(true);
     // One connection to the master, kept between the daemon's pushes and those it serves.
-    KeptConnection kept = PushService.keptConnection(config, home);
-    PushDaemon daemon = daemon(new PushService(config, home, reporter, kept), config, reporter);
+    KeptConnection kept = PushService.keptConnection(config, user);
+    PushDaemon daemon = daemon(new PushService(config, user, reporter, kept), config, reporter);
     PushChannel.Server requests;
     try {
       // `pacha push` on this host is served here while the daemon runs (PushChannel).
       requests =
           PushChannel.Server.start(
               config.stateDir(),
-              to -> daemon.pushNow(new PushService(config, home, to, kept)),
+              to -> daemon.pushNow(new PushService(config, user, to, kept)),
               reporter);
     } catch (IOException e) {
       requests = null;

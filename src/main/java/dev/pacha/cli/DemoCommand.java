@@ -125,12 +125,14 @@ final class DemoCommand implements Callable<Integer> {
             "",
             "pacha.hosts.path = /",
             "",
-            "# For the demo: the master's port, bar's key and name, and a private state dir",
+            "# For the demo: the master's port, bar's key and name, a private state dir, and the"
+                + " SSH client built into pacha (no ssh program needed)",
             "pacha.ssh.port = " + master.port(),
             "pacha.ssh.identity = " + key,
             "pacha.ssh.known_hosts = " + knownHosts,
             "pacha.hostname = bar",
             "pacha.state.dir = " + dir.resolve("bar/state"),
+            "pacha.ssh.client = builtin",
             ""));
     out.println(indent(Files.readString(conf)));
 

@@ -17,7 +17,7 @@ final class Pushes {
     Cli.Context ctx = Cli.context(spec);
     return new PushService(
         Cli.config(spec),
-        ctx.home(),
+        ctx.sshUser(false),
         new ConsoleReporter(ctx, quiet, Cli.root(spec).global.verbose));
   }
 

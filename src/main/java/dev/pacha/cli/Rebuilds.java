@@ -51,7 +51,7 @@ final class Rebuilds {
             targetRoot);
     RebuildReport report;
     try {
-      report = new RebuildService(config, ctx.home(), reporter).rebuild(request);
+      report = new RebuildService(config, ctx.sshUser(o.unattended), reporter).rebuild(request);
     } catch (RebuildFailedException e) {
       if (o.json) {
         ctx.out().println(Json.write(e.report()));

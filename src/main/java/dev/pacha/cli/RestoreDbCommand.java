@@ -33,7 +33,8 @@ final class RestoreDbCommand implements Callable<Integer> {
   static int run(CommandSpec spec, String host, Path targetRoot) {
     Cli.Context ctx = Cli.context(spec);
     TrackedState s =
-        new RebuildService(Cli.config(spec), ctx.home(), new ConsoleReporter(ctx, false, false))
+        new RebuildService(
+                Cli.config(spec), ctx.sshUser(false), new ConsoleReporter(ctx, false, false))
             .restoreDb(
                 host, targetRoot == null ? Path.of("/") : targetRoot.toAbsolutePath().normalize());
     ctx.out()

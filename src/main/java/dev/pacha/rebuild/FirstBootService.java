@@ -6,6 +6,7 @@ import dev.pacha.config.PachaConfig;
 import dev.pacha.hooks.HookResult;
 import dev.pacha.json.Json;
 import dev.pacha.track.StateDir;
+import dev.pacha.transport.LocalUser;
 import dev.pacha.transport.PrivateKeys;
 import dev.pacha.transport.SecretProvider;
 import java.io.IOException;
@@ -78,7 +79,7 @@ public final class FirstBootService {
   }
 
   private final PachaConfig config;
-  private final Path home;
+  private final LocalUser user;
   private final Reporter reporter;
   private final Sleeper sleeper;
 
@@ -87,9 +88,9 @@ public final class FirstBootService {
     void sleep(Duration d) throws InterruptedException;
   }
 
-  public FirstBootService(PachaConfig config, Path home, Reporter reporter, Sleeper sleeper) {
+  public FirstBootService(PachaConfig config, LocalUser user, Reporter reporter, Sleeper sleeper) {
     this.config = config;
-    this.home = home;
+    this.user = user;
     this.reporter = reporter;
     this.sleeper = sleeper;
   }
@@ -148,7 +149,7 @@ public final class FirstBootService {
             keyFetched = true;
           }
           RebuildReport r =
-              new RebuildService(config, home, reporter)
+              new RebuildService(config, user, reporter)
                   .rebuild(
                       new RebuildRequest(
                           host, Optional.empty(), Optional.empty(), false, req.targetRoot()));

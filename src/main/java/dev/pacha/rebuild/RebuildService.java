@@ -16,6 +16,7 @@ import dev.pacha.track.HostPaths;
 import dev.pacha.track.LastPush;
 import dev.pacha.track.StateDir;
 import dev.pacha.track.TrackedState;
+import dev.pacha.transport.LocalUser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -51,13 +52,13 @@ public final class RebuildService {
   static final int FETCH_CONNECTIONS = 2;
 
   private final PachaConfig config;
-  private final Path home;
+  private final LocalUser user;
   private final Reporter reporter;
   private final StateDir state;
 
-  public RebuildService(PachaConfig config, Path home, Reporter reporter) {
+  public RebuildService(PachaConfig config, LocalUser user, Reporter reporter) {
     this.config = config;
-    this.home = home;
+    this.user = user;
     this.reporter = reporter;
     this.state = new StateDir(config.stateDir());
   }
@@ -70,7 +71,7 @@ public final class RebuildService {
   public RebuildReport rebuild(RebuildRequest request) {
     long t = System.nanoTime();
     try (StateDir.Lock lock = state.lock("rebuild " + request.host());
-        MasterStore master = Stores.open(config, home)) {
+        MasterStore master = Stores.open(config, user)) {
       reporter.detail("connected to the master in " + ms(t) + " ms");
       Run run = new Run(request, master);
       try {
@@ -84,7 +85,7 @@ public final class RebuildService {
   /** Brings back the host's tracking state from its latest snapshot (--restore-db). */
   public TrackedState restoreDb(String host, Path targetRoot) {
     try (StateDir.Lock lock = state.lock("restore-db " + host);
-        MasterStore master = Stores.open(config, home)) {
+        MasterStore master = Stores.open(config, user)) {
       HostStore hs = master.host(host);
       Manifest m = hs.manifest(hs.resolve(Optional.empty()));
       TrackedState next = new TrackedState(host, targetRoot.toString(), m.roots());

@@ -2,6 +2,8 @@ package dev.pacha.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.pacha.config.HostKeyChecking;
+import dev.pacha.transport.OpenSshCommand;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -9,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -126,6 +130,28 @@ public final class OpenSshServer implements AutoCloseable {
     String[] parts = pub.split(" ");
     Files.writeString(kh, "[127.0.0.1]:" + port + " " + parts[0] + " " + parts[1] + "\n");
     return kh;
+  }
+
+  /**
+   * How the system's ssh reaches this server as root, with the client key and the pinned host key,
+   * reading {@code sshConfig} (created empty when missing) instead of the machine's ssh config.
+   */
+  public OpenSshCommand sshCommand(Path sshConfig) throws IOException {
+    if (!Files.exists(sshConfig)) {
+      Files.createDirectories(sshConfig.toAbsolutePath().getParent());
+      Files.writeString(sshConfig, "");
+    }
+    return new OpenSshCommand(
+        Path.of("/usr/bin/ssh"),
+        "127.0.0.1",
+        Optional.of("root"),
+        OptionalInt.of(port),
+        Optional.of(sshConfig),
+        Optional.of(clientKey),
+        Optional.of(knownHosts()),
+        Optional.of(HostKeyChecking.YES),
+        true,
+        Duration.ofSeconds(15));
   }
 
   /** A pacha config for host {@code host} pushing to {@code hostsPath} on this server. */
