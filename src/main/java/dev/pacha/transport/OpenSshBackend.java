@@ -1,11 +1,13 @@
 package dev.pacha.transport;
 
+import dev.pacha.config.HostKeyChecking;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,6 +63,20 @@ public final class OpenSshBackend implements Backend {
   private static OpenSshBackend connect(
       OpenSshCommand command, Map<String, String> env, String root, AtomicLong roundTrips)
       throws IOException {
+    if (command.hostKeyChecking().orElse(null) == HostKeyChecking.ACCEPT_NEW) {
+      // ssh pins a new key in known_hosts, but makes no directory for it.
+      for (Path file : command.knownHosts().stream().toList()) {
+        try {
+          Files.createDirectories(file.toAbsolutePath().getParent());
+        } catch (IOException e) {
+          throw new TransportException(
+              "cannot create the directory of "
+                  + file
+                  + " to pin the master's host key in: "
+                  + e.getMessage());
+        }
+      }
+    }
     ProcessBuilder pb = new ProcessBuilder(command.argv());
     pb.environment().clear();
     pb.environment().putAll(env);
@@ -103,6 +119,11 @@ public final class OpenSshBackend implements Backend {
           "the master " + command.where() + " does not speak SFTP: " + cause.getMessage(), cause);
     }
     p.destroy();
+    // ssh names the host key it was offered only at DEBUG1: ask again, for the operator to check.
+    Optional<String> offered =
+        SshErrors.unknownHostKey(lines)
+            ? SshErrors.offeredKey(probe(command, env))
+            : Optional.empty();
     SshErrors.Failure f =
         SshErrors.connecting(
             lines,
@@ -112,13 +133,33 @@ public final class OpenSshBackend implements Backend {
                 command.identity(),
                 command.identity().map(OpenSshBackend::passphraseProtected).orElse(false),
                 command.knownHosts(),
-                command.batch()));
+                command.batch(),
+                offered));
     return f.configuration()
         ? new SshConfigException(f.message())
         : new TransportException(f.message(), cause);
   }
 
-  private static boolean passphraseProtected(java.nio.file.Path key) {
+  /** What ssh says at DEBUG1 when it connects again (it stops at the same unknown host key). */
+  private static List<String> probe(OpenSshCommand command, Map<String, String> env) {
+    ProcessBuilder pb =
+        new ProcessBuilder(command.argv(List.of("LogLevel=DEBUG1", "BatchMode=yes")))
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().clear();
+    pb.environment().putAll(env);
+    try {
+      Process p = pb.start();
+      StderrTail tail = StderrTail.start(p.getErrorStream(), "ssh-probe");
+      Optional<Integer> exit = exitCode(p, command.connectTimeout().toMillis() + EXIT_WAIT_MILLIS);
+      p.destroy();
+      return tail.lines(exit.isPresent() ? 2_000 : 0);
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  private static boolean passphraseProtected(Path key) {
     try {
       return PrivateKeys.passphraseProtected(Files.readAllBytes(key));
     } catch (IOException e) {
@@ -128,8 +169,12 @@ public final class OpenSshBackend implements Backend {
 
   /** ssh's exit code once it has exited (its side of the stream has ended), if it does in time. */
   private static Optional<Integer> exitCode(Process p) {
+    return exitCode(p, EXIT_WAIT_MILLIS);
+  }
+
+  private static Optional<Integer> exitCode(Process p, long millis) {
     try {
-      if (p.waitFor(EXIT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+      if (p.waitFor(millis, TimeUnit.MILLISECONDS)) {
         return Optional.of(p.exitValue());
       }
     } catch (InterruptedException e) {

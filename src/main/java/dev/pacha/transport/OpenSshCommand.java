@@ -43,6 +43,11 @@ public record OpenSshCommand(
 
   /** The command line. */
   public List<String> argv() {
+    return argv(List.of());
+  }
+
+  /** The command line with more {@code -o} options ("LogLevel=DEBUG1"), which win. */
+  List<String> argv(List<String> extraOptions) {
     List<String> a = new ArrayList<>();
     a.add(program.toString());
     config.ifPresent(
@@ -52,6 +57,10 @@ public record OpenSshCommand(
         });
     // A file transfer: no terminal, no forwarding of the agent, X11 or ports the user's config
     // may ask for (a second LocalForward would fail to bind while the user's own session runs).
+    for (String o : extraOptions) {
+      a.add("-o");
+      a.add(o);
+    }
     a.add("-T");
     a.add("-x");
     a.add("-a");

@@ -30,7 +30,31 @@ final class SshErrors {
       Optional<Path> identity,
       boolean identityProtected,
       Optional<Path> knownHosts,
-      boolean batch) {}
+      boolean batch,
+      Optional<String> offeredKey) {}
+
+  /** ssh's line that names the host key it was offered ("ssh-ed25519 SHA256:..."), at DEBUG1. */
+  static Optional<String> offeredKey(List<String> stderr) {
+    Pattern p = Pattern.compile("Server host key: (\\S+) (SHA256:\\S+)");
+    for (String l : stderr) {
+      Matcher m = p.matcher(l);
+      if (m.find()) {
+        return Optional.of(m.group(1) + " " + m.group(2));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Whether ssh failed because the master's host key is not pinned (in batch mode with ssh's
+   * default StrictHostKeyChecking=ask it says only "Host key verification failed.").
+   */
+  static boolean unknownHostKey(List<String> stderr) {
+    String all = String.join("\n", stderr);
+    return all.contains("Host key verification failed")
+        && !all.contains("REMOTE HOST IDENTIFICATION HAS CHANGED")
+        && !all.toLowerCase(java.util.Locale.ROOT).contains("certificate");
+  }
 
   private static final Pattern CONFIG_ERROR =
       Pattern.compile(
@@ -68,11 +92,13 @@ final class SshErrors {
       return new Failure(
           "the master "
               + c.where()
-              + "'s host key could not be verified (ssh: "
+              + c.offeredKey()
+                  .map(k -> " offered host key " + k + ", which is not in " + file)
+                  .orElse("'s host key could not be verified against " + file)
+              + " (ssh: "
               + detail.orElse(unknown.get())
-              + "); check the master's key and pin it in "
-              + file
-              + " (ssh-keyscan), or set pacha.ssh.host_key_checking = accept-new",
+              + "); check it and pin it there (ssh-keyscan), or set"
+              + " pacha.ssh.host_key_checking = accept-new",
           false);
     }
     Optional<String> denied = first(lines, Pattern.compile("Permission denied"));

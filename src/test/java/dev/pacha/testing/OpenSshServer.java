@@ -35,8 +35,28 @@ public final class OpenSshServer implements AutoCloseable {
     this.clientKey = clientKey;
   }
 
+  /**
+   * The SSH client the integration tests' configs name (pacha.ssh.client), from the system property
+   * {@code pacha.it.ssh.client}: the failsafe run for the built-in client sets it to builtin;
+   * unset, the configs leave the choice to pacha (openssh, since ssh is installed).
+   */
+  public static final String CLIENT_PROPERTY = "pacha.it.ssh.client";
+
+  /** The config line choosing the client under test, or none. */
+  public static java.util.Optional<String> clientLine() {
+    String c = System.getProperty(CLIENT_PROPERTY, "");
+    return c.isBlank()
+        ? java.util.Optional.empty()
+        : java.util.Optional.of("pacha.ssh.client = " + c);
+  }
+
   /** Starts sshd with a fresh host key and one client key allowed to log in as root. */
   public static OpenSshServer start(Path dir) throws Exception {
+    return start(dir, new String[0]);
+  }
+
+  /** As {@link #start(Path)}, with more sshd_config lines ("HostCertificate /path"). */
+  public static OpenSshServer start(Path dir, String... sshdConfig) throws Exception {
     if (!Files.isExecutable(SSHD)) {
       fail(SSHD + " is missing: install openssh-server (the README's test command does)");
     }
@@ -44,7 +64,9 @@ public final class OpenSshServer implements AutoCloseable {
     Files.createDirectories(Path.of("/run/sshd"));
     Path hostKey = dir.resolve("ssh_host_ed25519_key");
     Path clientKey = dir.resolve("client_key");
-    Tools.run(dir, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKey.toString());
+    if (!Files.exists(hostKey)) { // a test may bring its own (to sign it with a CA first)
+      Tools.run(dir, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKey.toString());
+    }
     Tools.run(dir, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", clientKey.toString());
     Files.copy(clientKey.resolveSibling("client_key.pub"), dir.resolve("authorized_keys"));
     int port = freePort();
@@ -64,6 +86,7 @@ public final class OpenSshServer implements AutoCloseable {
             "KbdInteractiveAuthentication no",
             "PermitRootLogin prohibit-password",
             "Subsystem sftp internal-sftp",
+            String.join("\n", sshdConfig),
             ""),
         StandardCharsets.UTF_8);
     OpenSshServer server = new OpenSshServer(dir, port, launch(dir), clientKey);
@@ -105,6 +128,25 @@ public final class OpenSshServer implements AutoCloseable {
       }
     }
     fail("sshd did not listen on port " + port + " in " + timeout);
+  }
+
+  /** The server's host public key file (ssh_host_ed25519_key.pub). */
+  public Path hostKeyPub() {
+    return dir.resolve("ssh_host_ed25519_key.pub");
+  }
+
+  /** Lets one more key log in as root. */
+  public void authorize(Path publicKey) throws IOException {
+    Files.writeString(
+        dir.resolve("authorized_keys"),
+        Files.readString(publicKey),
+        java.nio.file.StandardOpenOption.APPEND);
+  }
+
+  /** What sshd logged so far. */
+  public String log() throws IOException {
+    Path log = dir.resolve("sshd.log");
+    return Files.exists(log) ? Files.readString(log) : "";
   }
 
   public static int freePort() throws IOException {
@@ -166,6 +208,8 @@ public final class OpenSshServer implements AutoCloseable {
     keys.put("pacha.ssh.identity", clientKey.toString());
     keys.put("pacha.ssh.known_hosts", knownHosts().toString());
     keys.put("pacha.state.dir", stateDir.toString());
+    clientLine()
+        .ifPresent(l -> keys.put("pacha.ssh.client", l.substring(l.indexOf('=') + 1).trim()));
     // Extra "key = value" lines override the defaults above.
     for (String line : extra) {
       int eq = line.indexOf('=');
