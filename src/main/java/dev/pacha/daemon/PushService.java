@@ -371,6 +371,7 @@ public final class PushService {
     reporter.step(
         "Pushing " + scan.entries().size() + " entries as " + host + " to " + master.describe());
     SnapshotWriter writer = new SnapshotWriter(master.host(host), reporter);
+    long trips = master.roundTrips();
     Path copy = state.lastPushCopy();
     writer.copyManifestTo(copy);
     try {
@@ -386,6 +387,11 @@ public final class PushService {
           state.saveLastPush(pushed, saved);
         }
         HashCache.of(pushed.entries(), scan.stamps()).save(hashCacheFile());
+      }
+      if (trips >= 0) {
+        long n = master.roundTrips() - trips;
+        reporter.detail(
+            n + (n == 1 ? " round trip" : " round trips") + " to the master for the push");
       }
       return result;
     } finally {

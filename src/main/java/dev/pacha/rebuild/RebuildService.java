@@ -72,7 +72,7 @@ public final class RebuildService {
     long t = System.nanoTime();
     try (StateDir.Lock lock = state.lock("rebuild " + request.host());
         MasterStore master = Stores.open(config, user)) {
-      reporter.detail("connected to the master in " + ms(t) + " ms");
+      reporter.detail("connected to the master in " + ms(t) + " ms" + trips(master, 0));
       Run run = new Run(request, master);
       try {
         return run.execute();
@@ -80,6 +80,16 @@ public final class RebuildService {
         run.cleanUp();
       }
     }
+  }
+
+  /** ", N round trips" since {@code before}, for -v; nothing when the backend does not count. */
+  static String trips(MasterStore master, long before) {
+    long now = master.roundTrips();
+    if (now < 0) {
+      return "";
+    }
+    long n = now - before;
+    return ", " + n + (n == 1 ? " round trip" : " round trips");
   }
 
   /** Brings back the host's tracking state from its latest snapshot (--restore-db). */
@@ -128,6 +138,7 @@ public final class RebuildService {
 
     RebuildReport execute() {
       long t = System.nanoTime();
+      long trips = master.roundTrips();
       snapshot = store.resolve(req.snapshot());
       // The staging dir keeps the manifest as read (hooks find it there; the state is copied from
       // it at the end).
@@ -143,7 +154,8 @@ public final class RebuildService {
               + m.entries().size()
               + " entries) in "
               + ms(t)
-              + " ms");
+              + " ms"
+              + trips(master, trips));
       List<String> roots = selectRoots(m);
       Map<String, List<Entry>> byRoot = new LinkedHashMap<>();
       for (String root : roots) {
@@ -232,6 +244,7 @@ public final class RebuildService {
         flush = new EarlyFlush(prepared.get(0).built());
       }
       Map<String, String> bad;
+      trips = master.roundTrips();
       try {
         // A content that cannot be written here (a full disk) is this host's failure, exit 1.
         bad =
@@ -257,7 +270,8 @@ public final class RebuildService {
         throw fail(e.kind(), e.getMessage() + "; nothing was placed");
       }
       fetchMs = ms(t);
-      reporter.detail("fetched and wrote the contents in " + fetchMs + " ms");
+      reporter.detail(
+          "fetched and wrote the contents in " + fetchMs + " ms" + trips(master, trips));
       if (!bad.isEmpty()) {
         List<String> lines = Verifier.describe(selectedManifest, bad);
         skipped.addAll(

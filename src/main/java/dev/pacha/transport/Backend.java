@@ -130,11 +130,11 @@ public interface Backend extends Closeable {
 
   /**
    * Requests that went to the master with none in flight: about the round trips it cost so far, on
-   * this connection and the ones {@link #fork()} made from it (shown with -v). Zero for a backend
+   * this connection and the ones {@link #fork()} made from it (shown with -v); -1 for a backend
    * that does not count them.
    */
   default long roundTrips() {
-    return 0;
+    return -1;
   }
 
   /** Whether the connection is still up; backends without one are always open. */
