@@ -310,7 +310,9 @@ final class SftpFiles {
       SftpPacket.Reply mk = await(made.get(i), "create directory", p);
       SftpPacket.Reply st = await(stats.get(i), "create directory", p);
       if (st.type == SftpPacket.ATTRS) {
-        if (!st.getAttrs().isDirectory()) {
+        SftpPacket.Attrs attrs = st.getAttrs();
+        // A server that does not say the type is taken at its word that the MKDIR was needless.
+        if (attrs.permissions() != -1 && !attrs.isDirectory()) {
           throw new TransportException(abs(p) + " on the master is not a directory");
         }
         knownDirs.add(p);
