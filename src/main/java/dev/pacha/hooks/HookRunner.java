@@ -1,6 +1,7 @@
 package dev.pacha.hooks;
 
 import dev.pacha.Reporter;
+import dev.pacha.posix.ChildEnvironment;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -98,6 +99,8 @@ public final class HookRunner {
     pb.directory(workDir.toFile());
     pb.redirectErrorStream(true);
     pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    // The caller's locale, not the C.UTF-8 the launcher gives the JVM.
+    ChildEnvironment.restore(pb.environment());
     pb.environment().putAll(env);
     pb.environment().put("PACHA_PHASE", phase);
     Process process;

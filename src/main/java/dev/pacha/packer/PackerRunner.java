@@ -1,6 +1,7 @@
 package dev.pacha.packer;
 
 import dev.pacha.PachaException;
+import dev.pacha.posix.ChildEnvironment;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -82,6 +83,8 @@ final class PackerRunner {
     ProcessBuilder pb = new ProcessBuilder(argv);
     pb.environment().clear();
     pb.environment().putAll(env);
+    // The caller's locale, not the C.UTF-8 the launcher gives the JVM.
+    ChildEnvironment.restore(pb.environment());
     // No update check against HashiCorp's servers from an unattended tool.
     pb.environment().putIfAbsent("CHECKPOINT_DISABLE", "1");
     pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

@@ -11,6 +11,7 @@ import dev.pacha.transport.LocalBackend;
 import dev.pacha.transport.LocalUser;
 import dev.pacha.transport.OpenSshBackend;
 import dev.pacha.transport.OpenSshCommand;
+import dev.pacha.transport.PrivateKeys;
 import dev.pacha.transport.SftpBackend;
 import dev.pacha.transport.SshConfigException;
 import dev.pacha.transport.SshProgram;
@@ -110,6 +111,9 @@ public final class Stores {
                       + config.source()
                       + " to the private key the master accepts");
             });
+    // ssh refuses a key others can read too, but says only "bad permissions": say it as the
+    // built-in client does.
+    config.sshIdentity().ifPresent(PrivateKeys::requireOwnerOnly);
     SshClientSettings set = config.sshClient();
     OpenSshCommand command =
         new OpenSshCommand(

@@ -5,6 +5,7 @@ import com.jcraft.jsch.HostKey;
 import com.jcraft.jsch.HostKeyRepository;
 import com.jcraft.jsch.JSch;
 import com.jcraft.jsch.JSchException;
+import com.jcraft.jsch.JSchRevokedHostKeyException;
 import com.jcraft.jsch.Session;
 import com.jcraft.jsch.SftpATTRS;
 import com.jcraft.jsch.SftpException;
@@ -57,7 +58,10 @@ public final class SftpBackend implements Backend {
     this.sftp = sftp;
   }
 
-  /** Connects and opens the SFTP channel; every failure is one clear line. */
+  /**
+   * Connects and opens the SFTP channel; every failure is one clear line: a {@link
+   * TransportException}, or a usage error for a key file open to others.
+   */
   public static SftpBackend connect(
       String user, String host, int port, String root, SshSettings ssh) throws TransportException {
     String where = user + "@" + host + ":" + port;
@@ -65,6 +69,7 @@ public final class SftpBackend implements Backend {
     List<Path> keys = new ArrayList<>();
     for (Path identity : ssh.identities()) {
       if (Files.isRegularFile(identity)) {
+        PrivateKeys.requireOwnerOnly(identity);
         try {
           jsch.addIdentity(identity.toString());
           keys.add(identity);
@@ -109,6 +114,17 @@ public final class SftpBackend implements Backend {
     } catch (JSchException e) {
       if (pinned.failure != null) {
         throw new TransportException(pinned.failure);
+      }
+      if (e instanceof JSchRevokedHostKeyException) {
+        // A host certificate whose key or CA a @revoked line names (JSch checks certificates).
+        throw new TransportException(
+            "REVOKED HOST KEY: the master "
+                + where
+                + " offered a host certificate whose key or CA "
+                + ssh.knownHosts()
+                + " marks @revoked; refusing to connect: someone may be impersonating the master"
+                + " with a stolen key",
+            e);
       }
       throw new TransportException(connectFailure(where, keys, e), e);
     }
@@ -377,76 +393,150 @@ public final class SftpBackend implements Backend {
     if (n <= 0 || n > key.length - 4) {
       return "unknown";
     }
-    return new String(key, 4, n, StandardCharsets.US_ASCII);
+    String type = new String(key, 4, n, StandardCharsets.US_ASCII);
+    // The master chose these bytes: never let them break a message's line.
+    return type.chars().allMatch(c -> c > 0x20 && c < 0x7f) ? type : "unknown";
   }
 
   /**
-   * Checks the master's host key against known_hosts per pacha.ssh.host_key_checking, and keeps a
-   * clear message (with the offered fingerprint) when it refuses.
+   * Checks the master's host key against known_hosts per pacha.ssh.host_key_checking, as ssh does,
+   * and keeps a one-line message (with the offered fingerprint and the file's line) when it
+   * refuses. Plain keys are judged here, from our own reading of the file: {@code @revoked} lines
+   * (patterns and hashed names too) refuse a key under every setting, and a pinned key that differs
+   * is "HOST KEY CHANGED", naming the line to remove. Host certificates ({@code @cert-authority}
+   * lines) are checked by JSch from its own reading of the same file, before this.
    */
   private static final class PinnedHostKeys implements HostKeyRepository {
     private final HostKeyRepository known;
-    private final Path file;
+    private final KnownHostsFile file;
     private final HostKeyChecking mode;
     String failure;
 
-    PinnedHostKeys(JSch jsch, Path file, HostKeyChecking mode) throws JSchException, IOException {
-      this.file = file;
+    PinnedHostKeys(JSch jsch, Path path, HostKeyChecking mode) throws JSchException, IOException {
       this.mode = mode;
-      if (mode == HostKeyChecking.ACCEPT_NEW && !Files.exists(file)) {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.createFile(file);
+      if (mode == HostKeyChecking.ACCEPT_NEW && !Files.exists(path)) {
+        Files.createDirectories(path.toAbsolutePath().getParent());
+        Files.createFile(path);
       }
-      if (Files.isReadable(file)) {
-        jsch.setKnownHosts(file.toString());
+      this.file = KnownHostsFile.read(path);
+      if (Files.isReadable(path)) {
+        jsch.setKnownHosts(path.toString());
       }
       this.known = jsch.getHostKeyRepository();
     }
 
     @Override
     public int check(String host, byte[] key) {
-      int result = known.check(host, key);
-      if (result == OK || mode == HostKeyChecking.NO) {
+      String offered = keyType(key) + " " + fingerprint(key);
+      // JSch, unlike ssh, also takes "host" for "[host]:port": so do revocations.
+      List<String> names = new ArrayList<>(List.of(host));
+      int close = host.indexOf("]:");
+      if (host.startsWith("[") && close > 1) {
+        names.add(host.substring(1, close));
+      }
+      for (String name : names) {
+        KnownHostsFile.Line revoked = file.revoking(name, key);
+        if (revoked != null) {
+          // ssh refuses a revoked key under yes and accept-new, and under no connects with a
+          // warning; pacha refuses under every setting: it would pull files and hooks from the
+          // impostor and run them as root, and has nobody to warn.
+          failure =
+              "REVOKED HOST KEY: the master "
+                  + host
+                  + " offered host key "
+                  + offered
+                  + ", which "
+                  + where(revoked)
+                  + " marks @revoked; refusing to connect under every"
+                  + " pacha.ssh.host_key_checking: someone may be impersonating the master with a"
+                  + " stolen key (if the master has a new key, pin that one)";
+          return CHANGED;
+        }
+      }
+      List<KnownHostsFile.Line> pins = file.pinned(host);
+      if (pins.isEmpty() && names.size() > 1) {
+        pins = file.pinned(names.get(1));
+      }
+      for (KnownHostsFile.Line pin : pins) {
+        if (java.util.Arrays.equals(pin.key(), key)) {
+          return OK;
+        }
+      }
+      if (mode == HostKeyChecking.NO) {
         return OK;
       }
-      String offered = keyType(key) + " " + fingerprint(key);
-      if (result == CHANGED) {
+      if (!pins.isEmpty()) {
+        // Name the pins of the offered type (what ssh calls the offending key), else all of them.
+        List<KnownHostsFile.Line> offending =
+            pins.stream().filter(l -> l.type().equals(keyType(key))).toList();
+        if (offending.isEmpty()) {
+          offending = pins;
+        }
+        List<String> pinned = new ArrayList<>();
+        List<String> numbers = new ArrayList<>();
+        for (KnownHostsFile.Line l : offending) {
+          pinned.add("line " + l.number() + " pins " + l.type() + " " + l.fingerprint());
+          numbers.add(Integer.toString(l.number()));
+        }
         failure =
-            "the master "
+            "HOST KEY CHANGED: the master "
                 + host
                 + " offered host key "
                 + offered
-                + ", which does not match the"
-                + " key pinned in "
-                + file
-                + "; if the master was really re-keyed, remove the old"
-                + " line (ssh-keygen -R '"
-                + host
-                + "' -f "
-                + file
-                + "), else do not connect";
+                + ", but "
+                + file.file()
+                + " "
+                + String.join(" and ", pinned)
+                + "; someone may be impersonating the master, or it was re-keyed: only if you know"
+                + " it was, remove line"
+                + (numbers.size() > 1 ? "s " : " ")
+                + String.join(", ", numbers)
+                + " of "
+                + file.file()
+                + " and pin the new key; else do not connect";
         return CHANGED;
       }
       if (mode == HostKeyChecking.ACCEPT_NEW) {
         try {
-          known.add(new HostKey(host, key), null);
+          file.append(host, keyType(key), key);
           return OK;
-        } catch (JSchException e) {
+        } catch (IOException e) {
           failure =
-              "cannot pin the master's host key " + offered + " in " + file + ": " + e.getMessage();
+              "cannot pin the master's host key "
+                  + offered
+                  + " in "
+                  + file.file()
+                  + ": "
+                  + e.getMessage();
           return NOT_INCLUDED;
         }
       }
+      String ca =
+          names.stream()
+              .flatMap(n -> file.matching(n).stream())
+              .filter(l -> l.marker().equals("@cert-authority"))
+              .findFirst()
+              .map(
+                  l ->
+                      " (it offered a plain key, not a certificate from the CA of "
+                          + where(l)
+                          + ")")
+              .orElse("");
       failure =
           "the master "
               + host
               + " offered host key "
               + offered
               + ", which is not in "
-              + file
+              + file.file()
+              + ca
               + "; check it and pin it there (ssh-keyscan), or set"
               + " pacha.ssh.host_key_checking = accept-new";
       return NOT_INCLUDED;
+    }
+
+    private String where(KnownHostsFile.Line l) {
+      return file.file() + " line " + l.number();
     }
 
     @Override

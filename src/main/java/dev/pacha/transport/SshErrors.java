@@ -187,27 +187,42 @@ final class SshErrors {
     if (fp.find()) {
       offered += " " + fp.group(1);
     }
+    // ssh names the file and line of the pin that differs ("Offending ED25519 key in FILE:3").
     Matcher off = OFFENDING.matcher(all);
-    String file =
-        off.find() ? off.group(1) : c.knownHosts().map(Path::toString).orElse("known_hosts");
-    String host = c.where();
-    for (String l : lines) {
-      Matcher m = Pattern.compile("Host key for (\\S+) has changed").matcher(l);
-      if (m.find()) {
-        host = m.group(1);
-      }
+    String file = c.knownHosts().map(Path::toString).orElse("known_hosts");
+    String pins = file;
+    String remove = "the master's line of " + file;
+    if (off.find()) {
+      file = off.group(1);
+      int number = Integer.parseInt(off.group(2));
+      pins = file + " line " + number + pinnedKey(Path.of(file), number);
+      remove = "line " + number + " of " + file;
     }
+    // The same words as the built-in client's (SftpBackend).
     return "HOST KEY CHANGED: the master "
         + c.where()
         + " offered host key"
         + offered
-        + ", which does not match the key pinned in "
-        + file
-        + "; if the master was really re-keyed, remove the old line (ssh-keygen -R '"
-        + host
-        + "' -f "
-        + file
-        + "), else do not connect";
+        + ", but "
+        + pins
+        + "; someone may be impersonating the master, or it was re-keyed: only if you know it was,"
+        + " remove "
+        + remove
+        + " and pin the new key; else do not connect";
+  }
+
+  /** " pins TYPE SHA256:..." of a known_hosts line, or nothing when it cannot be read. */
+  private static String pinnedKey(Path file, int number) {
+    try {
+      for (KnownHostsFile.Line l : KnownHostsFile.read(file).lines()) {
+        if (l.number() == number) {
+          return " pins " + l.type() + " " + l.fingerprint();
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // The line's number is enough to find it.
+    }
+    return "";
   }
 
   /** ssh's last words, on one line; or its exit code when it said nothing. */

@@ -313,6 +313,9 @@ class CliTest {
     KeyPair pair = KeyPair.genKeyPair(new JSch(), KeyPair.ECDSA, 256);
     pair.writePrivateKey(key.toString());
     pair.dispose();
+    // A key file others may read is refused (exit 2) before any connection is tried.
+    Files.setPosixFilePermissions(
+        key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     int port = closedPort();
     Path conf =
         config(

@@ -285,7 +285,9 @@ class OpenSshClientIT {
     String real =
         Tools.run(tmp, "ssh-keygen", "-l", "-f", master.hostKeyPub().toString()).split(" ")[1];
     assertTrue(r.err().contains(real), "the offered key's fingerprint " + real + ": " + r);
-    assertTrue(r.err().contains("ssh-keygen -R"), r::toString);
+    String pinned = Tools.run(tmp, "ssh-keygen", "-l", "-f", other + ".pub").split(" ")[1];
+    assertTrue(r.err().contains(", but " + kh + " line 1 pins ssh-ed25519 " + pinned), r::toString);
+    assertTrue(r.err().contains("remove line 1 of " + kh), r::toString);
     assertOneLine(r);
     assertFalse(Files.exists(hosts.resolve("bar")), "nothing sent");
   }

@@ -260,7 +260,8 @@ class PushIT {
             "pacha.ssh.known_hosts = " + kh);
     PachaCli.Run r = watch(cfg, foo);
     assertEquals(3, r.code(), r::toString);
-    assertTrue(r.err().contains("does not match the key pinned"), r::toString);
+    assertTrue(r.err().startsWith("pacha: HOST KEY CHANGED: "), r::toString);
+    assertTrue(r.err().contains(kh + " line 1 pins ssh-ed25519"), r::toString);
     assertFalse(Files.exists(master.resolve("bar")), "no data sent");
   }
 

@@ -50,13 +50,12 @@ public final class OpenSshServer implements AutoCloseable {
         : java.util.Optional.of("pacha.ssh.client = " + c);
   }
 
-  /** Starts sshd with a fresh host key and one client key allowed to log in as root. */
-  public static OpenSshServer start(Path dir) throws Exception {
-    return start(dir, new String[0]);
-  }
-
-  /** As {@link #start(Path)}, with more sshd_config lines ("HostCertificate /path"). */
-  public static OpenSshServer start(Path dir, String... sshdConfig) throws Exception {
+  /**
+   * Starts sshd with a fresh host key and one client key allowed to log in as root. A host key
+   * already at {@code dir/ssh_host_ed25519_key} is kept (a test may have certified it); {@code
+   * extraConfig} lines are added to sshd_config ("HostCertificate ...").
+   */
+  public static OpenSshServer start(Path dir, String... extraConfig) throws Exception {
     if (!Files.isExecutable(SSHD)) {
       fail(SSHD + " is missing: install openssh-server (the README's test command does)");
     }
@@ -64,7 +63,7 @@ public final class OpenSshServer implements AutoCloseable {
     Files.createDirectories(Path.of("/run/sshd"));
     Path hostKey = dir.resolve("ssh_host_ed25519_key");
     Path clientKey = dir.resolve("client_key");
-    if (!Files.exists(hostKey)) { // a test may bring its own (to sign it with a CA first)
+    if (!Files.exists(hostKey)) {
       Tools.run(dir, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKey.toString());
     }
     Tools.run(dir, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", clientKey.toString());
@@ -86,7 +85,7 @@ public final class OpenSshServer implements AutoCloseable {
             "KbdInteractiveAuthentication no",
             "PermitRootLogin prohibit-password",
             "Subsystem sftp internal-sftp",
-            String.join("\n", sshdConfig),
+            String.join("\n", extraConfig),
             ""),
         StandardCharsets.UTF_8);
     OpenSshServer server = new OpenSshServer(dir, port, launch(dir), clientKey);
@@ -158,6 +157,11 @@ public final class OpenSshServer implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** The server's host key, "ssh-ed25519 AAAA..." (public). */
+  public String hostKey() throws IOException {
+    return Files.readString(dir.resolve("ssh_host_ed25519_key.pub")).trim();
   }
 
   /** The private key the server accepts for root. */

@@ -2,15 +2,21 @@ package dev.pacha.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pacha.PachaException;
 import dev.pacha.testing.Tools;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Keys that first boot can use, and those it cannot, judged without quoting them. */
 class PrivateKeysTest {
@@ -65,5 +71,41 @@ class PrivateKeysTest {
     String garbled =
         "-----BEGIN OPENSSH PRIVATE KEY-----\n!!not base64!!\n-----END OPENSSH PRIVATE KEY-----\n";
     assertEquals(Optional.empty(), PrivateKeys.problem(garbled.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private Path keyWithMode(String mode) throws Exception {
+    Path key = tmp.resolve("id_" + mode);
+    Tools.run(tmp, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString());
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString(mode));
+    return key;
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "rw-r--r--, 0644, group and others",
+    "rw-r-----, 0640, its group",
+    "rw----rw-, 0606, others"
+  })
+  void requireOwnerOnly_openToOthers_usageErrorWithModeAndChmod(
+      String perms, String mode, String who) throws Exception {
+    Path key = keyWithMode(perms);
+    PachaException e = assertThrows(PachaException.class, () -> PrivateKeys.requireOwnerOnly(key));
+    assertEquals(PachaException.Kind.USAGE, e.kind());
+    assertEquals(
+        "SSH key "
+            + key
+            + " has mode "
+            + mode
+            + ", open to "
+            + who
+            + "; ssh refuses such a key and so does pacha: run chmod 600 "
+            + key,
+        e.getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"rw-------", "r--------"})
+  void requireOwnerOnly_privateToItsOwner_accepted(String perms) throws Exception {
+    PrivateKeys.requireOwnerOnly(keyWithMode(perms));
   }
 }

@@ -36,17 +36,17 @@ class SshErrorsTest {
                 "IT IS POSSIBLE THAT SOMEONE IS DOING SOMETHING NASTY!",
                 "The fingerprint for the ED25519 key sent by the remote host is",
                 "SHA256:yx/lSWS+DEQ8u0T5TE0hqQuS5lfR2IO8efZKwWc8B4U.",
-                "Offending ED25519 key in /tmp/exp/wrong_kh:1",
+                "Offending ED25519 key in /nonexistent/pacha-test/known_hosts:1",
                 "  remove with:",
-                "  ssh-keygen -f \"/tmp/exp/wrong_kh\" -R \"[127.0.0.1]:2222\"",
+                "  ssh-keygen -f \"/nonexistent/pacha-test/known_hosts\" -R \"[127.0.0.1]:2222\"",
                 "Host key for [127.0.0.1]:2222 has changed and you have requested strict checking.",
                 "Host key verification failed."));
     assertFalse(f.configuration());
     assertEquals(
         "HOST KEY CHANGED: the master root@127.0.0.1:2222 offered host key ED25519"
-            + " SHA256:yx/lSWS+DEQ8u0T5TE0hqQuS5lfR2IO8efZKwWc8B4U, which does not match the key"
-            + " pinned in /tmp/exp/wrong_kh; if the master was really re-keyed, remove the old line"
-            + " (ssh-keygen -R '[127.0.0.1]:2222' -f /tmp/exp/wrong_kh), else do not connect",
+            + " SHA256:yx/lSWS+DEQ8u0T5TE0hqQuS5lfR2IO8efZKwWc8B4U, but /nonexistent/pacha-test/known_hosts line 1;"
+            + " someone may be impersonating the master, or it was re-keyed: only if you know it"
+            + " was, remove line 1 of /nonexistent/pacha-test/known_hosts and pin the new key; else do not connect",
         f.message());
   }
 
