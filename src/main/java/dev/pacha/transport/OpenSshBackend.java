@@ -102,6 +102,13 @@ public final class OpenSshBackend implements Backend {
     } catch (IOException e) {
       throw connectFailure(command, env, p, tail, e);
     }
+    // Under StrictHostKeyChecking=no ssh connects to a revoked key after a warning (written long
+    // before the SFTP greeting could come back); pacha refuses it under every setting.
+    if (SshErrors.revoked(tail.lines(0))) {
+      client.close();
+      p.destroy();
+      throw new TransportException(SshErrors.revokedMessage(context(command, Optional.empty())));
+    }
     return new OpenSshBackend(command, env, root, p, client, roundTrips);
   }
 
@@ -124,20 +131,20 @@ public final class OpenSshBackend implements Backend {
         SshErrors.unknownHostKey(lines)
             ? SshErrors.offeredKey(probe(command, env))
             : Optional.empty();
-    SshErrors.Failure f =
-        SshErrors.connecting(
-            lines,
-            exit,
-            new SshErrors.Context(
-                command.where(),
-                command.identity(),
-                command.identity().map(OpenSshBackend::passphraseProtected).orElse(false),
-                command.knownHosts(),
-                command.batch(),
-                offered));
+    SshErrors.Failure f = SshErrors.connecting(lines, exit, context(command, offered));
     return f.configuration()
         ? new SshConfigException(f.message())
         : new TransportException(f.message(), cause);
+  }
+
+  private static SshErrors.Context context(OpenSshCommand command, Optional<String> offered) {
+    return new SshErrors.Context(
+        command.where(),
+        command.identity(),
+        command.identity().map(OpenSshBackend::passphraseProtected).orElse(false),
+        command.knownHosts(),
+        command.batch(),
+        offered);
   }
 
   /** What ssh says at DEBUG1 when it connects again (it stops at the same unknown host key). */

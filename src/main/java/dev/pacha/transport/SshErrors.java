@@ -53,6 +53,7 @@ final class SshErrors {
     String all = String.join("\n", stderr);
     return all.contains("Host key verification failed")
         && !all.contains("REMOTE HOST IDENTIFICATION HAS CHANGED")
+        && !all.contains("REVOKED HOST KEY DETECTED")
         && !all.toLowerCase(java.util.Locale.ROOT).contains("certificate");
   }
 
@@ -80,6 +81,9 @@ final class SshErrors {
           true);
     }
     String all = String.join("\n", lines);
+    if (revoked(lines)) {
+      return new Failure(revokedMessage(c), false);
+    }
     if (all.contains("REMOTE HOST IDENTIFICATION HAS CHANGED")) {
       return new Failure(changed(lines, all, c), false);
     }
@@ -170,6 +174,22 @@ final class SshErrors {
     }
     return new Failure(
         "cannot connect to the master " + c.where() + " (" + said(lines, exit) + ")", false);
+  }
+
+  /** Whether ssh said the master's host key is marked @revoked (under "no" it connects anyway). */
+  static boolean revoked(List<String> stderr) {
+    return stderr.stream().anyMatch(l -> l.contains("REVOKED HOST KEY DETECTED"));
+  }
+
+  /** The built-in client's words for a revoked host key. */
+  static String revokedMessage(Context c) {
+    return "REVOKED HOST KEY: the master "
+        + c.where()
+        + " offered a host key that "
+        + c.knownHosts().map(Path::toString).orElse("known_hosts")
+        + " marks @revoked; refusing to connect under every pacha.ssh.host_key_checking: someone"
+        + " may be impersonating the master with a stolen key (if the master has a new key, pin"
+        + " that one)";
   }
 
   /** Why an SFTP connection that was open ended (the link dropped, ssh was killed). */

@@ -293,6 +293,30 @@ class OpenSshClientIT {
   }
 
   @Test
+  void revokedHostKey_refusedUnderEveryHostKeyChecking() throws Exception {
+    Path kh =
+        Files.writeString(
+            tmp.resolve("revoked_known_hosts"),
+            Files.readString(master.knownHosts())
+                + "@revoked * "
+                + String.join(" ", List.of(master.hostKey().split(" ")).subList(0, 2))
+                + "\n");
+    for (String checking : List.of("yes", "accept-new", "no")) {
+      List<String> lines = new ArrayList<>(List.of(direct(kh)));
+      lines.add("pacha.ssh.host_key_checking = " + checking);
+      PachaCli.Run r =
+          run(
+              new PachaCli(tmp),
+              config("revoked-" + checking, lines.toArray(String[]::new)),
+              watchArgs());
+      assertEquals(3, r.code(), checking + ": " + r);
+      assertTrue(r.err().startsWith("pacha: REVOKED HOST KEY: "), checking + ": " + r);
+      assertOneLine(r);
+    }
+    assertFalse(Files.exists(hosts.resolve("bar")), "nothing sent");
+  }
+
+  @Test
   void unknownHostKey_exitThreeWithTheOfferedFingerprint_acceptNewPinsIt() throws Exception {
     Path kh = tmp.resolve("new/known_hosts");
     Path strict = config("unknown", direct(kh));

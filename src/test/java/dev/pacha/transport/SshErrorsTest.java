@@ -51,6 +51,25 @@ class SshErrorsTest {
   }
 
   @Test
+  void revokedHostKey_revokedNotUnknown() {
+    List<String> said =
+        List.of(
+            "@       WARNING: REVOKED HOST KEY DETECTED!               @",
+            "The ED25519 host key for [127.0.0.1]:2222 is marked as revoked.",
+            "ED25519 host key for [127.0.0.1]:2222 was revoked and you have requested strict"
+                + " checking.",
+            "Host key verification failed.");
+    assertTrue(SshErrors.revoked(said));
+    assertFalse(SshErrors.unknownHostKey(said), "no second connection to ask for the key");
+    String m = SshErrors.connecting(said, Optional.of(255), CONTEXT).message();
+    assertTrue(
+        m.startsWith(
+            "REVOKED HOST KEY: the master root@127.0.0.1:2222 offered a host key that"
+                + " /etc/pacha/known_hosts marks @revoked"),
+        m);
+  }
+
+  @Test
   void badOption_configurationError() {
     SshErrors.Failure f =
         connecting(
