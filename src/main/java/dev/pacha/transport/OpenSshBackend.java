@@ -127,10 +127,11 @@ public final class OpenSshBackend implements Backend {
     }
     p.destroy();
     // ssh names the host key it was offered only at DEBUG1: ask again, for the operator to check.
-    Optional<String> offered =
-        SshErrors.unknownHostKey(lines)
-            ? SshErrors.offeredKey(probe(command, env))
-            : Optional.empty();
+    Optional<String> offered = Optional.empty();
+    // Asked twice at most: a second connection cut short under load says nothing of the key.
+    for (int i = 0; i < 2 && offered.isEmpty() && SshErrors.unknownHostKey(lines); i++) {
+      offered = SshErrors.offeredKey(probe(command, env));
+    }
     SshErrors.Failure f = SshErrors.connecting(lines, exit, context(command, offered));
     return f.configuration()
         ? new SshConfigException(f.message())
@@ -160,7 +161,7 @@ public final class OpenSshBackend implements Backend {
       StderrTail tail = StderrTail.start(p.getErrorStream(), "ssh-probe");
       Optional<Integer> exit = exitCode(p, command.connectTimeout().toMillis() + EXIT_WAIT_MILLIS);
       p.destroy();
-      return tail.lines(exit.isPresent() ? 2_000 : 0);
+      return tail.lines(exit.isPresent() ? 5_000 : 0);
     } catch (IOException e) {
       return List.of();
     }
