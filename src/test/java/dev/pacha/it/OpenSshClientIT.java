@@ -387,6 +387,26 @@ class OpenSshClientIT {
         r.err().contains("protected by a passphrase and nobody can type it here"), r::toString);
     assertOneLine(r);
 
+    // cloud-init render saw only PEM's ENCRYPTED: ssh-keygen's own format says it inside.
+    PachaCli.Run render =
+        new PachaCli(tmp)
+            .run(
+                "cloud-init",
+                "render",
+                "--host",
+                "bar",
+                "--config",
+                config.toString(),
+                "--identity",
+                locked.toString(),
+                "--known-hosts",
+                master.knownHosts().toString(),
+                "-o",
+                tmp.resolve("user-data").toString());
+    assertEquals(2, render.code(), render::toString);
+    assertTrue(render.err().contains("is protected by a passphrase"), render::toString);
+    assertFalse(Files.exists(tmp.resolve("user-data")));
+
     PachaCli.Run boot =
         run(
             new PachaCli(tmp),
