@@ -14,9 +14,11 @@ pacha.ssh.user = bar
 
 pacha.hosts.path = /
 
-# For the demo: the master's port, bar's key and name, and a private state dir
+# For the demo: the master's port, bar's key and name, a private state dir, and the SSH client
+# built into pacha (no ssh program needed)
 pacha.ssh.port = ${port}
 pacha.ssh.identity = ${key}
 pacha.ssh.known_hosts = ${knownHosts}
 pacha.hostname = bar
 pacha.state.dir = ${stateDir}
+pacha.ssh.client = builtin

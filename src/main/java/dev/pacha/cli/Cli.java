@@ -4,6 +4,7 @@ import dev.pacha.PachaException;
 import dev.pacha.config.ConfigLoader;
 import dev.pacha.config.NoConfigException;
 import dev.pacha.config.PachaConfig;
+import dev.pacha.transport.LocalUser;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -47,6 +48,14 @@ public final class Cli {
     public Path home() {
       String h = env.get("HOME");
       return Path.of(h != null && !h.isBlank() ? h : System.getProperty("user.home"));
+    }
+
+    /**
+     * This user as the SSH client sees them; {@code unattended} runs (first boot, the push daemon,
+     * --unattended) never let ssh prompt, and neither does a run without a terminal.
+     */
+    public LocalUser sshUser(boolean unattended) {
+      return new LocalUser(home(), env, terminal && !unattended);
     }
 
     BufferedReader reader() {

@@ -45,7 +45,7 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
     }
     PachaConfig config = Cli.config(spec);
     Cli.Context ctx = Cli.context(spec);
-    DaemonControl control = new DaemonControl(config, ctx.home());
+    DaemonControl control = new DaemonControl(config, ctx.sshUser(true));
     switch (action) {
       case "start" -> {
         DaemonControl.Started s =

@@ -64,7 +64,7 @@ final class FirstbootCommand implements Callable<Integer> {
             !noDaemon,
             targetRoot == null ? Path.of("/") : targetRoot.toAbsolutePath().normalize());
     FirstBootService service =
-        new FirstBootService(config, ctx.home(), reporter, d -> Thread.sleep(d.toMillis()));
+        new FirstBootService(config, ctx.sshUser(true), reporter, d -> Thread.sleep(d.toMillis()));
     FirstBootService.Status status;
     try {
       status = service.run(req, ExitCodes::of);

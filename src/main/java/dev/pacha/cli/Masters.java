@@ -12,7 +12,7 @@ final class Masters {
   private Masters() {}
 
   static MasterStore open(CommandSpec spec) {
-    return Stores.open(Cli.config(spec), Cli.context(spec).home());
+    return Stores.open(Cli.config(spec), Cli.context(spec).sshUser(false));
   }
 
   /**

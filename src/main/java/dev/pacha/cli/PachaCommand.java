@@ -2,6 +2,8 @@ package dev.pacha.cli;
 
 import dev.pacha.config.ConfigLoader;
 import dev.pacha.config.PachaConfig;
+import dev.pacha.config.SshClient;
+import dev.pacha.transport.SshProgram;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -200,6 +202,22 @@ public final class PachaCommand implements Callable<Integer> {
             + c.sshIdentity().map(Path::toString).orElse("~/.ssh/id_ed25519, then ~/.ssh/id_rsa"));
     out.println("pacha.ssh.known_hosts = " + c.knownHosts());
     out.println("pacha.ssh.host_key_checking = " + c.hostKeyChecking().configValue());
+    out.println(
+        "pacha.ssh.client = "
+            + c.sshClient()
+                .client()
+                .map(SshClient::configValue)
+                .orElseGet(
+                    () ->
+                        SshProgram.find(context.env())
+                            .map(ssh -> "openssh (" + ssh + ")")
+                            .orElse("builtin (no ssh program on PATH)")));
+    out.println(
+        "pacha.ssh.config = "
+            + c.sshClient()
+                .config()
+                .map(Path::toString)
+                .orElse("(ssh's own: ~/.ssh/config, /etc/ssh/ssh_config)"));
     out.println(
         "pacha.master.url = "
             + c.masterLocation().map(m -> m.display()).orElse("(none: set pacha.host)"));

@@ -15,7 +15,7 @@ final class Pushes {
 
   static PushService service(CommandSpec spec, boolean quiet) {
     return new PushService(
-        Cli.config(spec), Cli.context(spec).home(), ConsoleReporter.of(spec, quiet));
+        Cli.config(spec), Cli.context(spec).sshUser(false), ConsoleReporter.of(spec, quiet));
   }
 
   static int watch(CommandSpec spec, Path path, boolean single, Path targetRoot, boolean json) {

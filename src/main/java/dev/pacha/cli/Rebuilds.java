@@ -48,7 +48,7 @@ final class Rebuilds {
             o.target.resolved());
     RebuildReport report;
     try {
-      report = new RebuildService(config, ctx.home(), reporter).rebuild(request);
+      report = new RebuildService(config, ctx.sshUser(o.unattended), reporter).rebuild(request);
     } catch (RebuildFailedException e) {
       if (json) {
         ctx.out().println(Json.write(e.report()));

@@ -30,7 +30,7 @@ final class RestoreDbCommand implements Callable<Integer> {
   static int run(CommandSpec spec, String host, Path targetRoot) {
     Cli.Context ctx = Cli.context(spec);
     TrackedState s =
-        new RebuildService(Cli.config(spec), ctx.home(), ConsoleReporter.of(spec, false))
+        new RebuildService(Cli.config(spec), ctx.sshUser(false), ConsoleReporter.of(spec, false))
             .restoreDb(host, targetRoot);
     ctx.out()
         .println("Restored the tracking database of " + host + ": " + String.join(", ", s.roots()));

@@ -4,6 +4,7 @@ import dev.pacha.PachaException;
 import dev.pacha.config.ConfigLoader;
 import dev.pacha.render.Templates;
 import dev.pacha.store.HostNames;
+import dev.pacha.transport.PrivateKeys;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
@@ -225,7 +226,8 @@ public final class UserDataService {
       throw PachaException.usage(
           "--identity " + file + " is not a private key (no '-----BEGIN ... PRIVATE KEY-----')");
     }
-    if (text.contains("ENCRYPTED") || text.contains("Proc-Type: 4,ENCRYPTED")) {
+    // OpenSSH's own key format names its cipher inside the base64, with no ENCRYPTED marker.
+    if (PrivateKeys.passphraseProtected(text.getBytes(StandardCharsets.UTF_8))) {
       throw PachaException.usage(
           "--identity " + file + " is protected by a passphrase; first boot has nobody to type it");
     }

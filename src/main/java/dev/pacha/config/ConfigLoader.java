@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.regex.Pattern;
 import org.apache.commons.configuration2.INIConfiguration;
 import org.apache.commons.configuration2.SubnodeConfiguration;
@@ -62,6 +63,8 @@ public final class ConfigLoader {
     KEYS.put("pacha.ssh.identity", "~/.ssh/id_ed25519, then ~/.ssh/id_rsa");
     KEYS.put("pacha.ssh.known_hosts", "~/.ssh/known_hosts");
     KEYS.put("pacha.ssh.host_key_checking", "yes");
+    KEYS.put("pacha.ssh.client", "openssh when an ssh program is on PATH, else builtin");
+    KEYS.put("pacha.ssh.config", "(ssh's own: ~/.ssh/config, /etc/ssh/ssh_config)");
     KEYS.put("pacha.master.url", "(built from pacha.host, pacha.ssh.*, pacha.hosts.path)");
     KEYS.put("pacha.s3.endpoint", "(AWS)");
     KEYS.put("pacha.s3.region", "(the AWS SDK's default region chain)");
@@ -325,6 +328,7 @@ public final class ConfigLoader {
       HostKeyChecking checking =
           choice("pacha.ssh.host_key_checking", HostKeyChecking.class, HostKeyChecking.YES);
       Optional<MasterLocation> location = masterLocation(master, host, port, user, hostsPath);
+      SshClientSettings sshClient = sshClient(port);
       S3Settings s3 =
           new S3Settings(
               optional("pacha.s3.endpoint").map(v -> endpoint("pacha.s3.endpoint", v)),
@@ -386,6 +390,7 @@ public final class ConfigLoader {
           identity,
           knownHosts,
           checking,
+          sshClient,
           location,
           s3,
           aws,
@@ -452,6 +457,38 @@ public final class ConfigLoader {
                 + file
                 + "; see `pacha --config-values` or the README for the keys pacha reads");
       }
+    }
+
+    /** What of the SSH settings the file sets itself, from the URL or from the seed's keys. */
+    private SshClientSettings sshClient(int seedPort) {
+      Optional<SshClient> client =
+          optional("pacha.ssh.client").map(v -> choice("pacha.ssh.client", SshClient.class, null));
+      Optional<Path> sshConfig = optional("pacha.ssh.config").map(v -> path("pacha.ssh.config", v));
+      Optional<String> user;
+      OptionalInt port;
+      Optional<String> url = optional("pacha.master.url");
+      if (url.isPresent()) {
+        URI uri = URI.create(url.get());
+        user = Optional.ofNullable(uri.getUserInfo()).filter(u -> !u.isEmpty());
+        port = uri.getPort() < 0 ? OptionalInt.empty() : OptionalInt.of(uri.getPort());
+      } else {
+        user = optional("pacha.ssh.user");
+        port =
+            optional("pacha.ssh.port").isPresent() ? OptionalInt.of(seedPort) : OptionalInt.empty();
+      }
+      return new SshClientSettings(
+          client,
+          sshConfig,
+          user,
+          port,
+          optional("pacha.ssh.known_hosts").map(v -> path("pacha.ssh.known_hosts", v)),
+          optional("pacha.ssh.host_key_checking")
+              .map(
+                  v ->
+                      choice(
+                          "pacha.ssh.host_key_checking",
+                          HostKeyChecking.class,
+                          HostKeyChecking.YES)));
     }
 
     private Optional<MasterLocation> masterLocation(

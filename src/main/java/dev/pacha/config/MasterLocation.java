@@ -15,7 +15,8 @@ public record MasterLocation(String scheme, String user, String host, int port, 
     return switch (scheme) {
       case "file" -> "file://" + path;
       case "s3" -> "s3://" + host + path;
-      default -> "sftp://" + user + "@" + host + ":" + port + path;
+      // A URL without a user leaves it to the ssh config (the OpenSSH client): no "null@".
+      default -> "sftp://" + (user == null ? "" : user + "@") + host + ":" + port + path;
     };
   }
 

@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param sshIdentity pacha.ssh.identity when set (else ~/.ssh/id_ed25519, then id_rsa)
  * @param knownHosts pacha.ssh.known_hosts
  * @param hostKeyChecking pacha.ssh.host_key_checking
+ * @param sshClient pacha.ssh.client, pacha.ssh.config, and which SSH settings were set (the OpenSSH
+ *     client passes only those to ssh)
  * @param masterLocation pacha.master.url, or built from the seed keys; empty when neither names a
  *     master
  * @param s3 the pacha.s3.* keys, used when the master is an s3:// URL
@@ -46,6 +48,7 @@ public record PachaConfig(
     Optional<Path> sshIdentity,
     Path knownHosts,
     HostKeyChecking hostKeyChecking,
+    SshClientSettings sshClient,
     Optional<MasterLocation> masterLocation,
     S3Settings s3,
     AwsSettings aws,

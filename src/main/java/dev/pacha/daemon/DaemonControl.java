@@ -3,6 +3,7 @@ package dev.pacha.daemon;
 import dev.pacha.PachaException;
 import dev.pacha.Reporter;
 import dev.pacha.config.PachaConfig;
+import dev.pacha.transport.LocalUser;
 import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -27,11 +28,11 @@ public final class DaemonControl {
   static final Duration STOP_WAIT = Duration.ofSeconds(70);
 
   private final PachaConfig config;
-  private final Path home;
+  private final LocalUser user;
 
-  public DaemonControl(PachaConfig config, Path home) {
+  public DaemonControl(PachaConfig config, LocalUser user) {
     this.config = config;
-    this.home = home;
+    this.user = user;
   }
 
   Path pidFile() {
@@ -137,7 +138,7 @@ public final class DaemonControl {
 
   /** One round: push if anything changed (cron's way). */
   public boolean runOnce(Reporter reporter) {
-    return daemon(new PushService(config, home, reporter), reporter).runOnce();
+    return daemon(new PushService(config, user, reporter), reporter).runOnce();
   }
 
   private PushDaemon daemon(PushService pushes, Reporter reporter) {
@@ -181,15 +182,15 @@ public final class DaemonControl {
             "pacha-daemon-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     // One connection to the master, kept between the daemon's pushes and those it serves.
-    KeptConnection kept = PushService.keptConnection(config, home);
-    PushDaemon daemon = daemon(new PushService(config, home, reporter, kept), reporter);
+    KeptConnection kept = PushService.keptConnection(config, user);
+    PushDaemon daemon = daemon(new PushService(config, user, reporter, kept), reporter);
     PushChannel.Server requests;
     try {
       // `pacha push` on this host is served here while the daemon runs (PushChannel).
       requests =
           PushChannel.Server.start(
               config.stateDir(),
-              to -> daemon.pushNow(new PushService(config, home, to, kept)),
+              to -> daemon.pushNow(new PushService(config, user, to, kept)),
               reporter);
     } catch (IOException e) {
       requests = null;

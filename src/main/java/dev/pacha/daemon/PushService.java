@@ -16,6 +16,7 @@ import dev.pacha.track.ManifestCopy;
 import dev.pacha.track.Scanner;
 import dev.pacha.track.StateDir;
 import dev.pacha.track.TrackedState;
+import dev.pacha.transport.LocalUser;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -34,21 +35,21 @@ import java.util.function.Supplier;
 /** Tracking paths and pushing them to the master: --watch, --watch-single, push, status. */
 public final class PushService {
   private final PachaConfig config;
-  private final Path home;
+  private final LocalUser user;
   private final Reporter reporter;
   private final StateDir state;
 
   /** The daemon's connection, kept between pushes; null: each push connects for itself. */
   private final KeptConnection kept;
 
-  public PushService(PachaConfig config, Path home, Reporter reporter) {
-    this(config, home, reporter, null);
+  public PushService(PachaConfig config, LocalUser user, Reporter reporter) {
+    this(config, user, reporter, null);
   }
 
   /** A push service that pushes over the daemon's kept connection. */
-  public PushService(PachaConfig config, Path home, Reporter reporter, KeptConnection kept) {
+  public PushService(PachaConfig config, LocalUser user, Reporter reporter, KeptConnection kept) {
     this.config = config;
-    this.home = home;
+    this.user = user;
     this.reporter = reporter;
     this.state = new StateDir(config.stateDir());
     this.kept = kept;
@@ -62,8 +63,8 @@ public final class PushService {
   }
 
   /** A connection the push daemon keeps open between pushes, for this config. */
-  public static KeptConnection keptConnection(PachaConfig config, Path home) {
-    return new KeptConnection(() -> Stores.open(config, home));
+  public static KeptConnection keptConnection(PachaConfig config, LocalUser user) {
+    return new KeptConnection(() -> Stores.open(config, user));
   }
 
   /**
@@ -289,7 +290,7 @@ public final class PushService {
     CompletableFuture<MasterStore> connecting =
         CompletableFuture.supplyAsync(
             () -> {
-              MasterStore m = Stores.open(config, home);
+              MasterStore m = Stores.open(config, user);
               reporter.detail(
                   "connected to the master in " + (System.nanoTime() - t) / 1_000_000 + " ms");
               return m;
@@ -330,7 +331,7 @@ public final class PushService {
       reporter.warn("skipped " + s);
     }
     if (connect == null && kept == null) {
-      connect = () -> Stores.open(config, home);
+      connect = () -> Stores.open(config, user);
     }
     if (connect != null) {
       try (MasterStore master = connect.get()) {
@@ -372,8 +373,14 @@ public final class PushService {
         "Pushing " + scan.entries().size() + " entries as " + host + " to " + master.describe());
     SnapshotWriter writer = new SnapshotWriter(master.host(host), reporter);
     ManifestCopy copy = state.copyWhileSending();
+    long trips = master.roundTrips();
     try {
       SnapshotWriter.Pushed pushed = writer.push(targetRoot, tracked.roots(), scan, last, copy);
+      if (trips >= 0) {
+        long n = master.roundTrips() - trips;
+        reporter.detail(
+            n + (n == 1 ? " round trip" : " round trips") + " to the master for the push");
+      }
       pushed
           .manifest()
           .ifPresent(

@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
 final class AppendOnly {
   private AppendOnly() {}
 
-  /** Every spelling of the hook directories the rebuild reads (HookStore's PRE_DIRS and POST_DIRS). */
+  /**
+   * Every spelling of the hook directories the rebuild reads (HookStore's PRE_DIRS and POST_DIRS).
+   */
   static final Set<String> HOOK_DIRS = Set.of("pacha_pre", "pacha_post", "pre_pacha", "post_pacha");
 
   /** Format 1's pointer, which old clients replace after every push. */

@@ -6,6 +6,7 @@ import dev.pacha.config.PachaConfig;
 import dev.pacha.hooks.HookResult;
 import dev.pacha.json.Json;
 import dev.pacha.track.StateDir;
+import dev.pacha.transport.LocalUser;
 import dev.pacha.transport.PrivateKeys;
 import dev.pacha.transport.SecretProvider;
 import java.io.IOException;
@@ -78,7 +79,7 @@ public final class FirstBootService {
   }
 
   private final PachaConfig config;
-  private final Path home;
+  private final LocalUser user;
   private final Reporter reporter;
   private final Sleeper sleeper;
 
@@ -87,9 +88,9 @@ public final class FirstBootService {
     void sleep(Duration d) throws InterruptedException;
   }
 
-  public FirstBootService(PachaConfig config, Path home, Reporter reporter, Sleeper sleeper) {
+  public FirstBootService(PachaConfig config, LocalUser user, Reporter reporter, Sleeper sleeper) {
     this.config = config;
-    this.home = home;
+    this.user = user;
     this.reporter = reporter;
     this.sleeper = sleeper;
   }
@@ -140,6 +141,9 @@ public final class FirstBootService {
       // Early in a boot the instance role's credentials (from the metadata service) or the
       // secret store may not answer yet, just like the master: both are retried to the deadline.
       boolean keyFetched = false;
+      if (config.boot().secrets().isEmpty()) {
+        refusePassphraseKey();
+      }
       while (true) {
         attempts++;
         try {
@@ -148,7 +152,7 @@ public final class FirstBootService {
             keyFetched = true;
           }
           RebuildReport r =
-              new RebuildService(config, home, reporter)
+              new RebuildService(config, user, reporter)
                   .rebuild(
                       new RebuildRequest(
                           host, Optional.empty(), Optional.empty(), false, req.targetRoot()));
@@ -235,6 +239,32 @@ public final class FirstBootService {
         r == null ? 0 : r.placed().stream().mapToLong(RebuildReport.Placed::files).sum(),
         r == null ? List.of() : r.hooks(),
         r == null ? null : r.reportFile());
+  }
+
+  /**
+   * A key in the image or user-data that needs a passphrase would fail every attempt until the
+   * deadline, since nobody can type it at first boot: refused at once, with why.
+   */
+  private void refusePassphraseKey() {
+    Optional<Path> identity = config.sshIdentity();
+    if (identity.isEmpty() || !Files.isRegularFile(identity.get())) {
+      return;
+    }
+    byte[] key;
+    try {
+      key = Files.readAllBytes(identity.get());
+    } catch (IOException e) {
+      return; // the connection says what is wrong with it
+    }
+    boolean locked = PrivateKeys.passphraseProtected(key);
+    Arrays.fill(key, (byte) 0);
+    if (locked) {
+      throw PachaException.usage(
+          "pacha.ssh.identity = "
+              + identity.get()
+              + " is protected by a passphrase, and nobody can type it at first boot; give the"
+              + " host a key without one (ssh-keygen -p -N '' -f KEY)");
+    }
   }
 
   /** Fetches the key for the master from pacha.boot.secrets, if set, and writes it 0600. */

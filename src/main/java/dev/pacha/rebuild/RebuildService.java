@@ -15,6 +15,7 @@ import dev.pacha.store.Verifier;
 import dev.pacha.track.ManifestCopy;
 import dev.pacha.track.StateDir;
 import dev.pacha.track.TrackedState;
+import dev.pacha.transport.LocalUser;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -40,13 +41,13 @@ public final class RebuildService {
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
   private final PachaConfig config;
-  private final Path home;
+  private final LocalUser user;
   private final Reporter reporter;
   private final StateDir state;
 
-  public RebuildService(PachaConfig config, Path home, Reporter reporter) {
+  public RebuildService(PachaConfig config, LocalUser user, Reporter reporter) {
     this.config = config;
-    this.home = home;
+    this.user = user;
     this.reporter = reporter;
     this.state = new StateDir(config.stateDir());
   }
@@ -59,16 +60,31 @@ public final class RebuildService {
   public RebuildReport rebuild(RebuildRequest request) {
     long t = System.nanoTime();
     try (StateDir.Lock lock = state.lock("rebuild " + request.host());
-        MasterStore master = Stores.open(config, home)) {
-      reporter.detail("connected to the master in " + (System.nanoTime() - t) / 1_000_000 + " ms");
-      return new Run(request, master).execute();
+        MasterStore master = Stores.open(config, user)) {
+      reporter.detail(
+          "connected to the master in "
+              + (System.nanoTime() - t) / 1_000_000
+              + " ms"
+              + trips(master.roundTrips()));
+      long before = master.roundTrips();
+      RebuildReport report = new Run(request, master).execute();
+      if (before >= 0) {
+        reporter.detail(
+            (master.roundTrips() - before) + " round trips to the master for the rebuild");
+      }
+      return report;
     }
+  }
+
+  /** ", N round trips" for -v, or nothing when the backend does not count them. */
+  private static String trips(long n) {
+    return n < 0 ? "" : ", " + n + (n == 1 ? " round trip" : " round trips");
   }
 
   /** Brings back the host's tracking state from its latest snapshot (--restore-db). */
   public TrackedState restoreDb(String host, Path targetRoot) {
     try (StateDir.Lock lock = state.lock("restore-db " + host);
-        MasterStore master = Stores.open(config, home)) {
+        MasterStore master = Stores.open(config, user)) {
       SnapshotCatalog catalog = master.host(host).catalog();
       Manifest m = catalog.manifest(catalog.resolve(Optional.empty()));
       TrackedState next = new TrackedState(host, targetRoot.toString(), m.roots());

@@ -174,6 +174,22 @@ public final class ContentFetcher {
     }
   }
 
+  /**
+   * Where a stream opened at slot {@code i} ends: the end of the last slot read through from it
+   * (the same rule as {@link #readPack}'s, slots in offset order).
+   */
+  static long extent(List<Map.Entry<String, PackIndex.Slot>> slots, int i) {
+    long end = slots.get(i).getValue().offset() + slots.get(i).getValue().length();
+    for (int j = i + 1; j < slots.size(); j++) {
+      long offset = slots.get(j).getValue().offset();
+      if (offset < end || offset - end > READ_THROUGH) {
+        break;
+      }
+      end = offset + slots.get(j).getValue().length();
+    }
+    return end;
+  }
+
   private void readPack(
       Backend backend,
       String pack,
@@ -186,7 +202,8 @@ public final class ContentFetcher {
     InputStream in = null;
     long pos = -1;
     try {
-      for (Map.Entry<String, PackIndex.Slot> s : slots) {
+      for (int i = 0; i < slots.size(); i++) {
+        Map.Entry<String, PackIndex.Slot> s = slots.get(i);
         if (stop.get()) {
           return; // another worker failed: the fetch is over
         }
@@ -195,7 +212,9 @@ public final class ContentFetcher {
           if (in != null) {
             in.close();
           }
-          in = backend.read(file, offset);
+          // The range this stream will serve: a backend that reads ahead asks for all of it at
+          // once and for nothing past it.
+          in = backend.read(file, offset, extent(slots, i) - offset);
           pos = offset;
         }
         while (pos < offset) {

@@ -26,6 +26,11 @@ public final class MasterStore implements AutoCloseable {
     return backend.describe();
   }
 
+  /** Round trips to the master so far ({@link Backend#roundTrips()}), -1 when not counted. */
+  public long roundTrips() {
+    return backend.roundTrips();
+  }
+
   /** Whether the connection to the master is still up (a kept connection may have dropped). */
   public boolean isOpen() {
     return backend.isOpen();

@@ -38,6 +38,53 @@ public interface Backend extends Closeable {
   /** Reads a file from byte {@code offset} on; the caller closes the stream. */
   InputStream read(String path, long offset) throws IOException;
 
+  /**
+   * Reads at most {@code length} bytes of a file from byte {@code offset} on; the caller closes the
+   * stream. A backend that reads ahead reads nothing past that range.
+   */
+  default InputStream read(String path, long offset, long length) throws IOException {
+    InputStream in = read(path, offset);
+    return new java.io.FilterInputStream(in) {
+      private long left = length;
+
+      @Override
+      public int read() throws IOException {
+        if (left <= 0) {
+          return -1;
+        }
+        int b = super.read();
+        if (b >= 0) {
+          left--;
+        }
+        return b;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (left <= 0) {
+          return -1;
+        }
+        int n = super.read(b, off, (int) Math.min(len, left));
+        if (n > 0) {
+          left -= n;
+        }
+        return n;
+      }
+
+      @Override
+      public long skip(long n) throws IOException {
+        long k = super.skip(Math.min(n, left));
+        left -= Math.max(0, k);
+        return k;
+      }
+
+      @Override
+      public int available() throws IOException {
+        return (int) Math.min(super.available(), left);
+      }
+    };
+  }
+
   /** Reads a whole small file (manifests, indexes, pointers). */
   default byte[] readAll(String path) throws IOException {
     try (InputStream in = read(path, 0)) {
@@ -79,6 +126,15 @@ public interface Backend extends Closeable {
    */
   default boolean forksConnections() {
     return false;
+  }
+
+  /**
+   * Requests that went to the master with none in flight: about the round trips it cost so far, on
+   * this connection and the ones {@link #fork()} made from it (shown with -v); -1 for a backend
+   * that does not count them.
+   */
+  default long roundTrips() {
+    return -1;
   }
 
   /** Whether the connection is still up; backends without one are always open. */

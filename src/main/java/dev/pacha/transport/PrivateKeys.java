@@ -30,12 +30,20 @@ public final class PrivateKeys {
     if (!text.contains("-----BEGIN ") || !text.contains("PRIVATE KEY-----")) {
       return Optional.of("is not a private key (no '-----BEGIN ... PRIVATE KEY-----')");
     }
-    // First boot has nobody to type a passphrase. PEM keys say ENCRYPTED in the clear; OpenSSH's
-    // own format names its cipher inside the base64 body ("none" when unencrypted).
-    if (text.contains("ENCRYPTED") || !openSshCipher(text).orElse("none").equals("none")) {
+    // First boot has nobody to type a passphrase.
+    if (passphraseProtected(key)) {
       return Optional.of("is protected by a passphrase; first boot has nobody to type it");
     }
     return Optional.empty();
+  }
+
+  /**
+   * Whether {@code key} is a private key protected by a passphrase. PEM keys say ENCRYPTED in the
+   * clear; OpenSSH's own format names its cipher inside the base64 body ("none" when unencrypted).
+   */
+  public static boolean passphraseProtected(byte[] key) {
+    String text = new String(key, StandardCharsets.UTF_8);
+    return text.contains("ENCRYPTED") || !openSshCipher(text).orElse("none").equals("none");
   }
 
   /**

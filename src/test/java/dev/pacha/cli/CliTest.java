@@ -332,7 +332,8 @@ class CliTest {
 
     assertOneLineError(r, ExitCodes.UNREACHABLE);
     assertTrue(r.err().contains("bar_user@127.0.0.1:" + port), r.toString());
-    assertTrue(r.err().contains("connection refused"), r.toString());
+    assertTrue(
+        r.err().toLowerCase(java.util.Locale.ROOT).contains("connection refused"), r.toString());
   }
 
   @Test

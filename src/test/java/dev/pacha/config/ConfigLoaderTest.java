@@ -137,6 +137,48 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void read_sshClientKeys_onlyWhatIsSetIsKept() throws IOException {
+    PachaConfig seed = read("pacha.host = master.example.com\n");
+    assertEquals(SshClientSettings.unset(), seed.sshClient());
+    assertEquals(
+        "sftp://" + System.getProperty("user.name") + "@master.example.com:22/opt/pacha/hosts",
+        seed.masterLocation().orElseThrow().display());
+
+    PachaConfig set =
+        read(
+            "pacha.host = m\npacha.ssh.user = bar\npacha.ssh.port = 2222\n"
+                + "pacha.ssh.known_hosts = /etc/pacha/known_hosts\n"
+                + "pacha.ssh.host_key_checking = accept-new\npacha.ssh.client = builtin\n"
+                + "pacha.ssh.config = /etc/pacha/ssh_config\n");
+    assertEquals(
+        new SshClientSettings(
+            Optional.of(SshClient.BUILTIN),
+            Optional.of(Path.of("/etc/pacha/ssh_config")),
+            Optional.of("bar"),
+            java.util.OptionalInt.of(2222),
+            Optional.of(Path.of("/etc/pacha/known_hosts")),
+            Optional.of(HostKeyChecking.ACCEPT_NEW)),
+        set.sshClient());
+
+    PachaConfig alias =
+        read("pacha.master.url = sftp://mymaster/pacha/hosts\npacha.ssh.port = 22\n");
+    assertEquals(Optional.empty(), alias.sshClient().user(), "the URL names no user");
+    assertEquals(java.util.OptionalInt.empty(), alias.sshClient().port(), "the URL names no port");
+    assertEquals("sftp://mymaster:22/pacha/hosts", alias.masterLocation().orElseThrow().display());
+  }
+
+  @Test
+  void read_badSshClient_oneLineNamingWhatIsAllowed() {
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> read("pacha.ssh.client = putty\n"));
+    assertTrue(e.getMessage().startsWith("pacha.ssh.client = putty in "), e.getMessage());
+    assertTrue(e.getMessage().endsWith(": must be one of openssh, builtin"), e.getMessage());
+    ConfigException rel =
+        assertThrows(ConfigException.class, () -> read("pacha.ssh.config = ssh_config\n"));
+    assertTrue(rel.getMessage().contains("must be an absolute path"), rel.getMessage());
+  }
+
+  @Test
   void read_pythonBooleanSpellings_areAccepted() throws IOException {
     assertTrue(read("pacha.master = yes\n").master());
     assertTrue(read("pacha.master = ON\n").master());

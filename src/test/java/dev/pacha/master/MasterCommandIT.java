@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pacha.cli.Cli;
+import dev.pacha.testing.OpenSshServer;
 import dev.pacha.transport.SftpBackend;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -239,6 +240,7 @@ class MasterCommandIT {
             "pacha.ssh.identity = " + key,
             "pacha.ssh.known_hosts = " + m.knownHosts,
             "pacha.state.dir = " + tmp.resolve("state"),
+            OpenSshServer.clientLine().orElse(""),
             ""));
   }
 

@@ -11,6 +11,7 @@ import dev.pacha.config.ConfigLoader;
 import dev.pacha.config.PachaConfig;
 import dev.pacha.json.Json;
 import dev.pacha.testing.TreeState;
+import dev.pacha.transport.LocalUser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,7 +44,7 @@ class RebuildServiceTest {
             "pacha.rebuild.backups = " + tmp.resolve("backups"),
             ""));
     PachaConfig config = ConfigLoader.load(Optional.of(conf), Map.of());
-    service = new RebuildService(config, tmp, f.reporter);
+    service = new RebuildService(config, new LocalUser(tmp, Map.of(), false), f.reporter);
   }
 
   private static long count(Path dir) throws Exception {

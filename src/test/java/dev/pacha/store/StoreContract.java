@@ -157,7 +157,8 @@ public abstract class StoreContract {
     Files.writeString(disk.resolve("opt/foo/a"), "new content");
     SnapshotWriter.PushResult second = push(new Refusing(backend, "bar/latest"));
     assertTrue(second.changed());
-    assertEquals(Optional.of(second.snapshot()), bar().catalog().latest(), "the newest manifest decides");
+    assertEquals(
+        Optional.of(second.snapshot()), bar().catalog().latest(), "the newest manifest decides");
     assertEquals(first.snapshot() + "\n", new String(backend.readAll("bar/latest")));
     assertTrue(Verifier.verify(bar(), second.snapshot()).ok());
   }

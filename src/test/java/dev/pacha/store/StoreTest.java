@@ -155,4 +155,18 @@ class StoreTest {
     assertFalse(problems(root, badSha).isEmpty(), "bad sha");
     assertFalse(problems(root, file("/opt/foo/x/y")).isEmpty(), "no parent dir");
   }
+
+  @Test
+  void extent_readThroughRule_endsAtTheLastSlotOneStreamServes() {
+    List<java.util.Map.Entry<String, PackIndex.Slot>> slots =
+        List.of(
+            java.util.Map.entry("a", new PackIndex.Slot("p", 0, 100)),
+            java.util.Map.entry("b", new PackIndex.Slot("p", 100, 100)),
+            java.util.Map.entry("c", new PackIndex.Slot("p", 500_000, 10)),
+            java.util.Map.entry("d", new PackIndex.Slot("p", 3_000_000, 7)));
+    // a gap under 1 MiB is read through; a larger one opens a new stream
+    assertEquals(500_010, ContentFetcher.extent(slots, 0));
+    assertEquals(500_010, ContentFetcher.extent(slots, 1));
+    assertEquals(3_000_007, ContentFetcher.extent(slots, 3));
+  }
 }

@@ -2,6 +2,8 @@ package dev.pacha.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.pacha.config.HostKeyChecking;
+import dev.pacha.transport.OpenSshCommand;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -9,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,6 +33,21 @@ public final class OpenSshServer implements AutoCloseable {
     this.port = port;
     this.process = process;
     this.clientKey = clientKey;
+  }
+
+  /**
+   * The SSH client the integration tests' configs name (pacha.ssh.client), from the system property
+   * {@code pacha.it.ssh.client}: the failsafe run for the built-in client sets it to builtin;
+   * unset, the configs leave the choice to pacha (openssh, since ssh is installed).
+   */
+  public static final String CLIENT_PROPERTY = "pacha.it.ssh.client";
+
+  /** The config line choosing the client under test, or none. */
+  public static java.util.Optional<String> clientLine() {
+    String c = System.getProperty(CLIENT_PROPERTY, "");
+    return c.isBlank()
+        ? java.util.Optional.empty()
+        : java.util.Optional.of("pacha.ssh.client = " + c);
   }
 
   /**
@@ -110,6 +129,25 @@ public final class OpenSshServer implements AutoCloseable {
     fail("sshd did not listen on port " + port + " in " + timeout);
   }
 
+  /** The server's host public key file (ssh_host_ed25519_key.pub). */
+  public Path hostKeyPub() {
+    return dir.resolve("ssh_host_ed25519_key.pub");
+  }
+
+  /** Lets one more key log in as root. */
+  public void authorize(Path publicKey) throws IOException {
+    Files.writeString(
+        dir.resolve("authorized_keys"),
+        Files.readString(publicKey),
+        java.nio.file.StandardOpenOption.APPEND);
+  }
+
+  /** What sshd logged so far. */
+  public String log() throws IOException {
+    Path log = dir.resolve("sshd.log");
+    return Files.exists(log) ? Files.readString(log) : "";
+  }
+
   public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       s.setReuseAddress(true);
@@ -140,6 +178,28 @@ public final class OpenSshServer implements AutoCloseable {
     return kh;
   }
 
+  /**
+   * How the system's ssh reaches this server as root, with the client key and the pinned host key,
+   * reading {@code sshConfig} (created empty when missing) instead of the machine's ssh config.
+   */
+  public OpenSshCommand sshCommand(Path sshConfig) throws IOException {
+    if (!Files.exists(sshConfig)) {
+      Files.createDirectories(sshConfig.toAbsolutePath().getParent());
+      Files.writeString(sshConfig, "");
+    }
+    return new OpenSshCommand(
+        Path.of("/usr/bin/ssh"),
+        "127.0.0.1",
+        Optional.of("root"),
+        OptionalInt.of(port),
+        Optional.of(sshConfig),
+        Optional.of(clientKey),
+        Optional.of(knownHosts()),
+        Optional.of(HostKeyChecking.YES),
+        true,
+        Duration.ofSeconds(15));
+  }
+
   /** A pacha config for host {@code host} pushing to {@code hostsPath} on this server. */
   public Path config(Path file, String host, Path hostsPath, Path stateDir, String... extra)
       throws IOException {
@@ -152,6 +212,8 @@ public final class OpenSshServer implements AutoCloseable {
     keys.put("pacha.ssh.identity", clientKey.toString());
     keys.put("pacha.ssh.known_hosts", knownHosts().toString());
     keys.put("pacha.state.dir", stateDir.toString());
+    clientLine()
+        .ifPresent(l -> keys.put("pacha.ssh.client", l.substring(l.indexOf('=') + 1).trim()));
     // Extra "key = value" lines override the defaults above.
     for (String line : extra) {
       int eq = line.indexOf('=');
