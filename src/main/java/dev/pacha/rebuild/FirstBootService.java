@@ -159,11 +159,16 @@ public final class FirstBootService {
           status = status(instance, host, "success", 0, null, attempts, start, r);
           break;
         } catch (PachaException e) {
-          boolean retry =
-              e.kind() == PachaException.Kind.UNREACHABLE
-                  && Instant.now().plus(wait).isBefore(deadline);
+          // Up to the deadline: the last wait is cut to end at it, and one more attempt follows,
+          // so how long an attempt took (a loaded machine, a slow metadata service) never costs
+          // the retry the deadline still had room for.
+          Duration left = Duration.between(Instant.now(), deadline);
+          boolean retry = e.kind() == PachaException.Kind.UNREACHABLE && !left.isNegative();
           if (!retry) {
             throw e;
+          }
+          if (left.compareTo(wait) < 0) {
+            wait = left.plusMillis(1);
           }
           reporter.warn(
               (keyFetched
@@ -174,7 +179,7 @@ public final class FirstBootService {
                   + "): "
                   + e.getMessage()
                   + "; retrying in "
-                  + wait.toSeconds()
+                  + Math.max(1, wait.toSeconds())
                   + " s");
           sleeper.sleep(wait);
           wait = wait.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : wait.multipliedBy(2);

@@ -436,7 +436,7 @@ class SecretsProtocolIT {
     // Nothing listens on the master's port: once the key is there, the run ends at the deadline.
     int closed = dev.pacha.testing.OpenSshServer.freePort();
     PachaCli.Run r =
-        firstboot(bootConfig("fail", "pacha.boot.deadline = 8", "pacha.ssh.port = " + closed));
+        firstboot(bootConfig("fail", "pacha.boot.deadline = 12", "pacha.ssh.port = " + closed));
     assertEquals(3, r.code(), r::toString);
     assertEquals(2, aws.jsonRequests("AmazonSSM.GetParameter").size(), r::toString);
     assertTrue(
